@@ -1,0 +1,18 @@
+#include <cstdio>
+
+#include "cli/command.h"
+
+namespace remediator::cli {
+
+// Placeholder until the subcommand lands.
+Command AddCheckCommand(CLI::App& root) {
+  Command c;
+  c.app = root.add_subcommand("check", "(not implemented yet)");
+  c.run = [] {
+    std::fputs("remediator check: not implemented yet\n", stderr);
+    return 2;
+  };
+  return c;
+}
+
+}  // namespace remediator::cli
