@@ -1,0 +1,51 @@
+// What the HTTP layer and the CLI need from the remediation engine. The engine implements
+// it; tests of the HTTP layer use a fake.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "alerts/payload.h"
+#include "core/status.h"
+
+namespace remediator::remediation {
+
+// The immediate answer for one alert of a webhook call (the execution outcome, if any,
+// follows later as its own decision-log line).
+struct DecisionSummary {
+  std::string decision_id;
+  std::string alert;
+  std::string fingerprint;
+  std::string playbook;
+  std::string action;  // a decision-log action: "executed" (queued), "deduplicated", ...
+  std::string reason;
+};
+
+class RemediationService {
+ public:
+  virtual ~RemediationService() = default;
+
+  // Routes and guards every alert, records each decision durably (fsynced) and queues the
+  // executions. Never waits for a playbook. kUnavailable/kInternal when the decisions could
+  // not be recorded (the webhook answers 5xx so Alertmanager retries); nothing is executed
+  // then.
+  virtual Result<std::vector<DecisionSummary>> Submit(const alerts::Payload& payload) = 0;
+
+  // The kill switch: while paused every decision is logged as "paused" and nothing runs.
+  // Persistent across restarts.
+  virtual Status SetPaused(bool paused) = 0;
+  virtual bool paused() const = 0;
+
+  // Closes a playbook's circuit. kNotFound for an unknown playbook.
+  virtual Status ResetCircuit(std::string_view playbook) = 0;
+
+  // Guard state as a JSON object (for GET /api/v1/status).
+  virtual std::string StatusJson() const = 0;
+
+  // Appends the engine's metrics in Prometheus text format (decisions by action and
+  // playbook, executions by result, duration histogram, circuit state, rate budget left).
+  virtual void AppendMetrics(std::string& out) const = 0;
+};
+
+}  // namespace remediator::remediation
