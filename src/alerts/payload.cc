@@ -1,0 +1,163 @@
+#include "alerts/payload.h"
+
+#include <simdjson.h>
+
+#include <fmt/format.h>
+
+#include "alerts/fingerprint.h"
+#include "core/time_format.h"
+
+namespace remediator::alerts {
+namespace {
+
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+using simdjson::dom::object;
+
+Status TypeError(std::string_view path, std::string_view expected) {
+  return InvalidArgument(fmt::format("{}: expected {}", path, expected));
+}
+
+std::string Join(std::string_view parent, std::string_view key) {
+  return fmt::format("{}.{}", parent, key);
+}
+
+// Field lookups on one object. A field that is absent or null counts as absent.
+class Fields {
+ public:
+  Fields(object obj, std::string path) : obj_(obj), path_(std::move(path)) {}
+
+  bool Has(std::string_view key) const {
+    element e;
+    return obj_[key].get(e) == simdjson::SUCCESS && !e.is_null();
+  }
+
+  Status String(std::string_view key, std::string& out, bool required) const {
+    element e;
+    if (obj_[key].get(e) != simdjson::SUCCESS || e.is_null()) {
+      return required ? InvalidArgument(fmt::format("{}: required", Join(path_, key)))
+                      : Status::Ok();
+    }
+    std::string_view v;
+    if (e.get_string().get(v) != simdjson::SUCCESS) return TypeError(Join(path_, key), "a string");
+    out.assign(v);
+    return Status::Ok();
+  }
+
+  Status Map(std::string_view key, StringMap& out, bool required) const {
+    element e;
+    std::string path = Join(path_, key);
+    if (obj_[key].get(e) != simdjson::SUCCESS || e.is_null()) {
+      return required ? InvalidArgument(fmt::format("{}: required", path)) : Status::Ok();
+    }
+    object o;
+    if (e.get_object().get(o) != simdjson::SUCCESS) return TypeError(path, "an object");
+    for (auto field : o) {
+      std::string_view v;
+      if (field.value.get_string().get(v) != simdjson::SUCCESS) {
+        return TypeError(Join(path, field.key), "a string");
+      }
+      out.insert_or_assign(std::string(field.key), std::string(v));
+    }
+    return Status::Ok();
+  }
+
+  Status Int(std::string_view key, int64_t& out) const {
+    element e;
+    if (obj_[key].get(e) != simdjson::SUCCESS || e.is_null()) return Status::Ok();
+    int64_t v = 0;
+    if (e.get_int64().get(v) != simdjson::SUCCESS) {
+      uint64_t u = 0;
+      if (e.get_uint64().get(u) != simdjson::SUCCESS) return TypeError(Join(path_, key), "an integer");
+      v = static_cast<int64_t>(u > INT64_MAX ? INT64_MAX : u);
+    }
+    out = v;
+    return Status::Ok();
+  }
+
+  Status Time(std::string_view key, int64_t& out) const {
+    std::string text;
+    REMEDIATOR_RETURN_IF_ERROR(String(key, text, false));
+    if (text.empty()) return Status::Ok();
+    Result<int64_t> t = ParseRfc3339(text);
+    if (!t.ok()) return InvalidArgument(fmt::format("{}: {}", Join(path_, key), t.status().message()));
+    out = *t;
+    return Status::Ok();
+  }
+
+ private:
+  object obj_;
+  std::string path_;
+};
+
+Status ParseAlert(element e, size_t index, Alert& alert) {
+  std::string path = fmt::format("alerts[{}]", index);
+  object obj;
+  if (e.get_object().get(obj) != simdjson::SUCCESS) return TypeError(path, "an object");
+  Fields f(obj, path);
+  REMEDIATOR_RETURN_IF_ERROR(f.String("status", alert.status, true));
+  if (alert.status != "firing" && alert.status != "resolved") {
+    return InvalidArgument(
+        fmt::format("{}.status: expected \"firing\" or \"resolved\", got \"{}\"", path, alert.status));
+  }
+  REMEDIATOR_RETURN_IF_ERROR(f.Map("labels", alert.labels, true));
+  REMEDIATOR_RETURN_IF_ERROR(f.Map("annotations", alert.annotations, false));
+  alert.starts_at_ns = INT64_MIN;
+  alert.ends_at_ns = INT64_MIN;
+  REMEDIATOR_RETURN_IF_ERROR(f.Time("startsAt", alert.starts_at_ns));
+  REMEDIATOR_RETURN_IF_ERROR(f.Time("endsAt", alert.ends_at_ns));
+  REMEDIATOR_RETURN_IF_ERROR(f.String("generatorURL", alert.generator_url, false));
+  REMEDIATOR_RETURN_IF_ERROR(f.String("fingerprint", alert.fingerprint, false));
+  if (alert.fingerprint.empty()) alert.fingerprint = LabelsFingerprint(alert.labels);
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::string Alert::name() const {
+  auto it = labels.find("alertname");
+  return it == labels.end() ? std::string() : it->second;
+}
+
+Result<Payload> ParsePayload(std::string_view json) {
+  simdjson::dom::parser parser;
+  simdjson::padded_string padded(json);
+  element root;
+  if (auto err = parser.parse(padded).get(root); err != simdjson::SUCCESS) {
+    return InvalidArgument(fmt::format("malformed JSON: {}", simdjson::error_message(err)));
+  }
+  object obj;
+  if (root.get_object().get(obj) != simdjson::SUCCESS) return TypeError("(body)", "a JSON object");
+  Payload p;
+  Fields f(obj, "");
+  auto top = [](Status s) {
+    // Top-level paths come out as ".key"; drop the dot.
+    if (s.ok() || s.message().empty() || s.message()[0] != '.') return s;
+    return Status(s.code(), s.message().substr(1));
+  };
+  REMEDIATOR_RETURN_IF_ERROR(top(f.String("version", p.version, false)));
+  REMEDIATOR_RETURN_IF_ERROR(top(f.String("groupKey", p.group_key, false)));
+  REMEDIATOR_RETURN_IF_ERROR(top(f.Int("truncatedAlerts", p.truncated_alerts)));
+  REMEDIATOR_RETURN_IF_ERROR(top(f.String("receiver", p.receiver, false)));
+  REMEDIATOR_RETURN_IF_ERROR(top(f.String("status", p.status, false)));
+  REMEDIATOR_RETURN_IF_ERROR(top(f.Map("groupLabels", p.group_labels, false)));
+  REMEDIATOR_RETURN_IF_ERROR(top(f.Map("commonLabels", p.common_labels, false)));
+  REMEDIATOR_RETURN_IF_ERROR(top(f.Map("commonAnnotations", p.common_annotations, false)));
+  REMEDIATOR_RETURN_IF_ERROR(top(f.String("externalURL", p.external_url, false)));
+  element alerts;
+  if (obj["alerts"].get(alerts) != simdjson::SUCCESS || alerts.is_null()) {
+    return InvalidArgument("alerts: required");
+  }
+  simdjson::dom::array arr;
+  if (alerts.get_array().get(arr) != simdjson::SUCCESS) return TypeError("alerts", "an array");
+  p.alerts.reserve(arr.size());
+  size_t i = 0;
+  for (element a : arr) {
+    Alert alert;
+    REMEDIATOR_RETURN_IF_ERROR(ParseAlert(a, i++, alert));
+    p.alerts.push_back(std::move(alert));
+  }
+  return p;
+}
+
+}  // namespace remediator::alerts
