@@ -1,0 +1,311 @@
+// json: parses the line (or an extracted value) as a JSON object and extracts values by
+// JMESPath expressions (the subset Promtail configs use: fields, dotted paths, quoted keys,
+// array indexes). Numbers become Go float64 text; objects and arrays are re-encoded as JSON
+// the way Go's json.Marshal does (sorted keys, HTML-safe escapes).
+#include <algorithm>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include "core/json_writer.h"
+#include "pipeline/config_read.h"
+#include "pipeline/stages/stages.h"
+
+namespace remediator::pipeline::stages {
+
+namespace {
+
+struct PathStep {
+  bool is_index = false;
+  std::string key;
+  int64_t index = 0;
+};
+
+bool IsIdentStart(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
+bool IsIdentChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+// Parses a JMESPath subexpression chain: ident|"quoted" ( .ident | ."quoted" | [N] )*.
+Result<std::vector<PathStep>> ParsePath(std::string_view e) {
+  std::vector<PathStep> steps;
+  size_t i = 0;
+  auto bad = [&](std::string_view why) {
+    return InvalidArgument(fmt::format("unsupported JMESPath expression \"{}\": {} at offset {}", e, why, i));
+  };
+  auto read_key = [&](PathStep& s) -> Status {
+    if (i < e.size() && e[i] == '"') {
+      ++i;
+      while (i < e.size() && e[i] != '"') {
+        if (e[i] == '\\' && i + 1 < e.size()) {
+          ++i;
+          switch (e[i]) {
+            case 'n': s.key.push_back('\n'); break;
+            case 't': s.key.push_back('\t'); break;
+            default: s.key.push_back(e[i]); break;
+          }
+        } else {
+          s.key.push_back(e[i]);
+        }
+        ++i;
+      }
+      if (i >= e.size()) return bad("unterminated quoted key");
+      ++i;
+      return Status::Ok();
+    }
+    if (i >= e.size() || !IsIdentStart(e[i])) return bad("expected a field name");
+    while (i < e.size() && IsIdentChar(e[i])) s.key.push_back(e[i++]);
+    return Status::Ok();
+  };
+  auto read_index = [&]() -> Status {
+    ++i;  // '['
+    PathStep s;
+    s.is_index = true;
+    bool neg = false;
+    if (i < e.size() && e[i] == '-') {
+      neg = true;
+      ++i;
+    }
+    if (i >= e.size() || !std::isdigit(static_cast<unsigned char>(e[i]))) return bad("expected an index");
+    while (i < e.size() && std::isdigit(static_cast<unsigned char>(e[i]))) s.index = s.index * 10 + (e[i++] - '0');
+    if (neg) s.index = -s.index;
+    if (i >= e.size() || e[i] != ']') return bad("expected ]");
+    ++i;
+    steps.push_back(std::move(s));
+    return Status::Ok();
+  };
+  if (e.empty()) return bad("empty");
+  if (e[0] == '[') {
+    REMEDIATOR_RETURN_IF_ERROR(read_index());
+  } else {
+    PathStep s;
+    REMEDIATOR_RETURN_IF_ERROR(read_key(s));
+    steps.push_back(std::move(s));
+  }
+  while (i < e.size()) {
+    if (e[i] == '.') {
+      ++i;
+      PathStep s;
+      REMEDIATOR_RETURN_IF_ERROR(read_key(s));
+      steps.push_back(std::move(s));
+    } else if (e[i] == '[') {
+      REMEDIATOR_RETURN_IF_ERROR(read_index());
+    } else {
+      return bad("unexpected character");
+    }
+  }
+  return steps;
+}
+
+// Go's json.Marshal string escaping (HTML-safe).
+void AppendGoJsonString(std::string& out, std::string_view s) {
+  // Reuse the shared escaper for validity, then add Go's HTML escapes.
+  std::string tmp;
+  AppendJsonString(tmp, s);
+  for (char c : tmp) {
+    switch (c) {
+      case '<': out += "\\u003c"; break;
+      case '>': out += "\\u003e"; break;
+      case '&': out += "\\u0026"; break;
+      default: out.push_back(c);
+    }
+  }
+}
+
+void AppendGoJson(std::string& out, simdjson::dom::element el) {
+  switch (el.type()) {
+    case simdjson::dom::element_type::ARRAY: {
+      out.push_back('[');
+      bool first = true;
+      simdjson::dom::array arr;
+      if (el.get_array().get(arr) != simdjson::SUCCESS) break;
+      for (simdjson::dom::element child : arr) {
+        if (!first) out.push_back(',');
+        first = false;
+        AppendGoJson(out, child);
+      }
+      out.push_back(']');
+      break;
+    }
+    case simdjson::dom::element_type::OBJECT: {
+      std::vector<std::pair<std::string_view, simdjson::dom::element>> fields;
+      simdjson::dom::object obj;
+      if (el.get_object().get(obj) != simdjson::SUCCESS) break;
+      for (auto field : obj) fields.emplace_back(field.key, field.value);
+      std::stable_sort(fields.begin(), fields.end(),
+                       [](const auto& a, const auto& b) { return a.first < b.first; });
+      out.push_back('{');
+      bool first = true;
+      for (auto& [k, v] : fields) {
+        if (!first) out.push_back(',');
+        first = false;
+        AppendGoJsonString(out, k);
+        out.push_back(':');
+        AppendGoJson(out, v);
+      }
+      out.push_back('}');
+      break;
+    }
+    case simdjson::dom::element_type::INT64:
+      AppendJsonNumber(out, static_cast<double>(el.get_int64().value_unsafe()));
+      break;
+    case simdjson::dom::element_type::UINT64:
+      AppendJsonNumber(out, static_cast<double>(el.get_uint64().value_unsafe()));
+      break;
+    case simdjson::dom::element_type::DOUBLE:
+      AppendJsonNumber(out, el.get_double().value_unsafe());
+      break;
+    case simdjson::dom::element_type::STRING:
+      AppendGoJsonString(out, el.get_string().value_unsafe());
+      break;
+    case simdjson::dom::element_type::BOOL:
+      out += el.get_bool().value_unsafe() ? "true" : "false";
+      break;
+    case simdjson::dom::element_type::NULL_VALUE:
+      out += "null";
+      break;
+  }
+}
+
+class JsonStage final : public Stage {
+ public:
+  struct Expr {
+    std::string name;
+    std::vector<PathStep> steps;
+  };
+
+  JsonStage(StageContext ctx, std::vector<Expr> exprs, std::string source, bool drop_malformed)
+      : ctx_(std::move(ctx)),
+        exprs_(std::move(exprs)),
+        source_(std::move(source)),
+        drop_malformed_(drop_malformed) {}
+
+  std::string_view name() const override { return "json"; }
+
+  StageResult Process(PipelineEntry& e, EntryConsumer&) override {
+    std::string_view input = e.entry.line;
+    if (!source_.empty()) {
+      const ExtractedValue* v = e.extracted.Find(source_);
+      if (v == nullptr) return StageResult::kContinue;  // Promtail: missing source, no-op
+      if (v->kind == ValueKind::kNull) {
+        CountStageError(ctx_);
+        return Malformed();
+      }
+      input = v->text;
+    }
+    buf_.assign(input);
+    buf_.resize(input.size() + simdjson::SIMDJSON_PADDING);
+    simdjson::dom::element root;
+    if (parser_.parse(buf_.data(), input.size(), false).get(root) != simdjson::SUCCESS ||
+        root.type() != simdjson::dom::element_type::OBJECT) {
+      CountStageError(ctx_);
+      return Malformed();
+    }
+    // Results may alias `e.extracted` (the source); gather into a scratch buffer first so a
+    // Set cannot invalidate the input.
+    for (const Expr& x : exprs_) {
+      simdjson::dom::element cur = root;
+      bool found = true;
+      for (const PathStep& s : x.steps) {
+        if (s.is_index) {
+          simdjson::dom::array arr;
+          if (cur.get_array().get(arr) != simdjson::SUCCESS) {
+            found = false;
+            break;
+          }
+          int64_t n = static_cast<int64_t>(arr.size());
+          int64_t idx = s.index < 0 ? n + s.index : s.index;
+          if (idx < 0 || idx >= n || arr.at(static_cast<size_t>(idx)).get(cur) != simdjson::SUCCESS) {
+            found = false;
+            break;
+          }
+        } else {
+          simdjson::dom::object obj;
+          if (cur.get_object().get(obj) != simdjson::SUCCESS ||
+              obj.at_key(s.key).get(cur) != simdjson::SUCCESS) {
+            found = false;
+            break;
+          }
+        }
+      }
+      if (!found) {
+        e.extracted.Set(x.name, ValueKind::kNull);
+        continue;
+      }
+      switch (cur.type()) {
+        case simdjson::dom::element_type::STRING:
+          e.extracted.Set(x.name, ValueKind::kString).text.assign(cur.get_string().value_unsafe());
+          break;
+        case simdjson::dom::element_type::INT64:
+        case simdjson::dom::element_type::UINT64:
+        case simdjson::dom::element_type::DOUBLE:
+          AppendGoJson(e.extracted.Set(x.name, ValueKind::kNumber).text, cur);
+          break;
+        case simdjson::dom::element_type::BOOL:
+          e.extracted.Set(x.name, ValueKind::kBool).text.assign(cur.get_bool().value_unsafe() ? "true" : "false");
+          break;
+        case simdjson::dom::element_type::NULL_VALUE:
+          e.extracted.Set(x.name, ValueKind::kNull);
+          break;
+        case simdjson::dom::element_type::ARRAY:
+        case simdjson::dom::element_type::OBJECT:
+          AppendGoJson(e.extracted.Set(x.name, ValueKind::kString).text, cur);
+          break;
+      }
+    }
+    return StageResult::kContinue;
+  }
+
+ private:
+  StageResult Malformed() {
+    if (drop_malformed_) {
+      CountStageDrop(ctx_, "json_malformed");
+      return StageResult::kConsumed;
+    }
+    return StageResult::kContinue;
+  }
+
+  StageContext ctx_;
+  std::vector<Expr> exprs_;
+  std::string source_;
+  bool drop_malformed_;
+  simdjson::dom::parser parser_;
+  std::string buf_;  // the input copied with simdjson's padding
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Stage>> NewJsonStage(const StageContext& ctx, const YAML::Node& config,
+                                            std::string_view path) {
+  REMEDIATOR_RETURN_IF_ERROR(
+      CheckKnownKeys(ctx.config, config, path, {"expressions", "source", "drop_malformed"}));
+  if (!config.IsMap()) return ConfigError(ctx.config, config, path, "must be a map");
+  StringPairs exprs;
+  std::string epath = JoinKey(path, "expressions");
+  REMEDIATOR_RETURN_IF_ERROR(ReadStringMap(ctx.config, config["expressions"], epath, exprs));
+  if (exprs.empty()) return ConfigError(ctx.config, config, epath, "must not be empty");
+  std::vector<JsonStage::Expr> compiled;
+  for (auto& [name, expr] : exprs) {
+    std::string text = expr.empty() ? name : expr;
+    Result<std::vector<PathStep>> steps = ParsePath(text);
+    if (!steps.ok()) {
+      return ConfigError(ctx.config, config["expressions"][name], JoinKey(epath, name),
+                         steps.status().message());
+    }
+    compiled.push_back({name, std::move(steps).value()});
+  }
+  std::string source;
+  bool drop_malformed = false;
+  if (config["source"].IsDefined()) {
+    REMEDIATOR_RETURN_IF_ERROR(ReadString(ctx.config, config, "source", source));
+    if (source.empty()) {
+      return ConfigError(ctx.config, config["source"], JoinKey(path, "source"), "must not be empty");
+    }
+  }
+  REMEDIATOR_RETURN_IF_ERROR(ReadBool(ctx.config, config, "drop_malformed", drop_malformed));
+  return std::unique_ptr<Stage>(
+      new JsonStage(ctx, std::move(compiled), std::move(source), drop_malformed));
+}
+
+}  // namespace remediator::pipeline::stages
