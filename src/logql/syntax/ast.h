@@ -339,10 +339,13 @@ struct BinaryExpr {
   bool operator==(const BinaryExpr&) const = default;
 };
 
-// A number: 1, -2.5, 1e3. Literal-only binary operations are folded into one.
+// A number: 1, -2.5, 1e3. Literal-only binary operations are folded into one (so a
+// literal can be NaN, from 0/0; two NaN literals compare equal).
 struct LiteralExpr {
   double value = 0;
-  bool operator==(const LiteralExpr&) const = default;
+  bool operator==(const LiteralExpr& o) const {
+    return value == o.value || (value != value && o.value != o.value);
+  }
 };
 
 // vector(1)

@@ -21,6 +21,10 @@ inline constexpr size_t kMaxQueryBytes = 131072;
 // Any query (log or metric), validated (Loki's ParseExpr).
 Result<Expr> Parse(std::string_view query);
 
+// Syntax and per-node rules only, without the selector rule (Loki's
+// ParseExprWithoutValidation).
+Result<Expr> ParseWithoutValidation(std::string_view query);
+
 // A metric query; a log query is an error (Loki's ParseSampleExpr).
 Result<Expr> ParseSampleExpr(std::string_view query);
 
@@ -28,8 +32,8 @@ Result<Expr> ParseSampleExpr(std::string_view query);
 // that does not match the empty string" rule is not applied (Loki's ParseLogSelector).
 Result<LogSelectorExpr> ParseLogSelector(std::string_view query, bool validate = true);
 
-// A bare selector `{a="b", c=~"d"}`, nothing after it (Loki's ParseMatchers). The
-// non-empty-matcher rule is applied.
+// A bare selector `{a="b", c=~"d"}`, nothing after it (Loki's ParseMatchers). Like Loki's,
+// it does not apply the non-empty-matcher rule (see ValidateMatchers in validate.h).
 Result<std::vector<LabelMatcher>> ParseMatchers(std::string_view query);
 
 }  // namespace remediator::logql::syntax
