@@ -1,5 +1,7 @@
 #include "pipeline/promtail_config.h"
 
+#include <filesystem>
+
 #include <fmt/format.h>
 
 #include "pipeline/config_read.h"
@@ -101,11 +103,16 @@ bool IsPromtailKey(std::string_view key) {
   return false;
 }
 
-Result<PromtailConfig> ParsePromtailConfig(const YAML::Node& root, const ConfigContext& ctx,
-                                           bool strict_top_level) {
+namespace {
+
+Result<PromtailConfig> ParseUnguarded(const YAML::Node& root, const ConfigContext& ctx,
+                                      bool strict_top_level) {
   PromtailConfig c;
   c.ctx = ctx;
-  c.base_dir = DirName(ctx.file);
+  std::error_code ec;
+  std::filesystem::path abs = std::filesystem::absolute(DirName(ctx.file), ec);
+  c.base_dir = ec ? DirName(ctx.file) : abs.lexically_normal().string();
+  if (c.base_dir.size() > 1 && c.base_dir.back() == '/') c.base_dir.pop_back();
   if (root.IsDefined() && !root.IsNull() && !root.IsMap()) {
     return ConfigError(ctx, root, "(top level)", "must be a map");
   }
@@ -117,8 +124,8 @@ Result<PromtailConfig> ParsePromtailConfig(const YAML::Node& root, const ConfigC
   }
   // server: accepted as Promtail has it; remediator serves its own HTTP.
   REMEDIATOR_RETURN_IF_ERROR(ParsePositions(ctx, root["positions"], c.base_dir, c.positions));
-  YAML::Node clients = root["clients"];
-  if (!clients.IsDefined() || clients.IsNull()) clients = root["client"];  // Promtail's singular form
+  const YAML::Node plural = root["clients"];
+  const YAML::Node clients = plural.IsDefined() && !plural.IsNull() ? plural : root["client"];  // Promtail's singular form too
   if (clients.IsDefined() && !clients.IsNull()) {
     if (clients.IsMap()) {
       REMEDIATOR_ASSIGN_OR_RETURN(ClientConfig cc, ParseClientConfig(ctx, clients, "client", c.base_dir));
@@ -164,6 +171,17 @@ Result<PromtailConfig> ParsePromtailConfig(const YAML::Node& root, const ConfigC
     }
   }
   return c;
+}
+
+}  // namespace
+
+Result<PromtailConfig> ParsePromtailConfig(const YAML::Node& root, const ConfigContext& ctx,
+                                           bool strict_top_level) {
+  try {
+    return ParseUnguarded(root, ctx, strict_top_level);
+  } catch (const YAML::Exception& e) {
+    return InvalidArgument(fmt::format("{}:{}: {}", ctx.file, e.mark.line + 1, e.msg));
+  }
 }
 
 Result<PromtailConfig> LoadPromtailConfig(const std::string& path) {

@@ -1,0 +1,126 @@
+// The shipper: discovers files by the scrape configs' globs, tails them, runs each job's
+// stages, batches the entries and hands the batches to the sinks; positions advance only
+// after every sink took the batch (at-least-once). Single-threaded and step-driven: Step()
+// does one round of work at the injected clock's time, so tests drive it without sleeping.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/status.h"
+#include "pipeline/file_tailer.h"
+#include "pipeline/metrics.h"
+#include "pipeline/positions.h"
+#include "pipeline/promtail_config.h"
+#include "pipeline/sink.h"
+#include "pipeline/stage_pipeline.h"
+
+namespace remediator::pipeline {
+
+struct ShipperOptions {
+  bool dry_run = false;              // send nothing, save no positions
+  // Called with each entry as it enters a batch (--print).
+  std::function<void(const LogEntry&)> print;
+  FileTailerOptions tailer;
+  size_t read_budget_per_file = 256 * 1024;  // bytes read from one file per Step round
+  int64_t batch_wait_ns = -1;        // -1: from clients (smallest batchwait) or 1s
+  int64_t batch_bytes = -1;          // -1: from clients (smallest batchsize) or 1 MiB
+  int64_t retry_min_ns = -1;         // -1: from clients' backoff_config or 500ms
+  int64_t retry_max_ns = -1;         // -1: from clients' backoff_config or 5m
+};
+
+struct ShipProgress {
+  uint64_t bytes_read = 0;        // since start
+  int64_t bytes_remaining = 0;    // in the files being tailed, now
+  uint64_t entries = 0;           // entries batched since start
+};
+
+class Shipper final : private LineHandler, private EntryConsumer {
+ public:
+  // `sinks` are not owned and must outlive the shipper. `metrics` may be null.
+  static Result<std::unique_ptr<Shipper>> Create(const PromtailConfig& config,
+                                                 std::vector<Sink*> sinks, const Clock& clock,
+                                                 ShipMetrics* metrics, ShipperOptions options);
+  ~Shipper() override;
+
+  // One round: re-glob when due, read what is new (unless a batch waits to be retried), run
+  // the stages, cut and send a batch when full or old enough, save positions when due.
+  // Returns true when it did any work (read bytes or sent a batch). Errors are only those
+  // that stop shipping (positions cannot be written).
+  Result<bool> Step();
+  // --once: steps until every file is read to its end, then flushes everything and saves
+  // positions. Returns when all entries are delivered, or the error of the last attempt
+  // when a sink keeps failing (after `max_attempts`).
+  Status RunOnce(int max_attempts = 20, const std::function<void(const ShipProgress&)>& progress = {});
+  // Follows the files until `stop` is set; waits with inotify (falling back to polling)
+  // between steps. Flushes and saves positions before it returns.
+  Status Run(const std::atomic<bool>& stop);
+  // Sends what is batched (retrying up to `max_attempts`) and saves positions.
+  Status Flush(int max_attempts);
+
+  ShipProgress progress() const;
+  // The next time Step has timed work to do (batch age, retry, sync, rescan).
+  int64_t NextDeadlineNs() const;
+  size_t tailed_files() const { return files_.size(); }
+  const Positions& positions() const { return positions_; }
+
+ private:
+  struct Job {
+    const ScrapeConfig* config;
+    std::unique_ptr<StagePipeline> pipeline;
+  };
+  struct File {
+    std::unique_ptr<FileTailer> tailer;
+    size_t job;
+    Labels labels;  // target labels + filename
+  };
+
+  Shipper(const PromtailConfig& config, std::vector<Sink*> sinks, const Clock& clock,
+          ShipMetrics* metrics, ShipperOptions options);
+  void Rescan();
+  void OnLine(std::string_view line, bool truncated) override;
+  void Consume(PipelineEntry& e) override;
+  void CutBatch();
+  // Tries to deliver the cut batch; true when it is done with (delivered or dropped).
+  bool TrySend();
+  void Commit();
+  Status SyncPositions();
+  std::map<std::string, int64_t> Snapshot() const;
+
+  PromtailConfig config_;
+  std::vector<Sink*> sinks_;
+  const Clock& clock_;
+  ShipMetrics* metrics_;
+  ShipperOptions options_;
+  Positions positions_;
+  std::vector<Job> jobs_;
+  std::map<std::string, File> files_;  // by path
+
+  // The batch being filled: slots [0, count_) of entries_ are live (slots are reused).
+  std::vector<LogEntry> entries_;
+  size_t count_ = 0;
+  int64_t batch_bytes_ = 0;
+  int64_t batch_started_ns_ = 0;
+  // The batch cut and not yet delivered to every sink.
+  bool pending_ = false;
+  std::vector<bool> acked_;
+  std::map<std::string, int64_t> pending_positions_;
+  int attempts_ = 0;
+  int64_t next_attempt_ns_ = 0;
+
+  int64_t next_rescan_ns_ = 0;
+  int64_t next_sync_ns_ = 0;
+  int64_t now_ns_ = 0;
+  File* current_ = nullptr;  // the file being read (OnLine)
+  PipelineEntry scratch_;    // reused for every line
+  uint64_t bytes_read_ = 0;
+  uint64_t entries_total_ = 0;
+};
+
+}  // namespace remediator::pipeline
