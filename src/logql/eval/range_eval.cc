@@ -145,7 +145,8 @@ struct LabelShaper {
     if (project_by) return std::find(project_by->begin(), project_by->end(), name) != project_by->end();
     if (grouping) {
       bool listed = std::find(grouping->labels.begin(), grouping->labels.end(), name) != grouping->labels.end();
-      return grouping->without ? !listed : listed;
+      if (grouping->without) return !listed && (exclude.empty() || name != exclude);
+      return listed;
     }
     return name != exclude || exclude.empty();
   }
@@ -308,13 +309,14 @@ double ExtrapolatedRate(const int64_t* ts, const double* v, size_t n, int64_t ra
   double to_end = (range_end - static_cast<double>(ts[n - 1])) / 1e9;
   double sampled = static_cast<double>(ts[n - 1] - ts[0]) / 1e9;
   double avg = sampled / static_cast<double>(n - 1);
+  double threshold = avg * 1.1;
+  if (to_start >= threshold) to_start = avg / 2;
   if (result > 0 && v[0] >= 0) {
     double to_zero = sampled * (v[0] / result);
     if (to_zero < to_start) to_start = to_zero;
   }
-  double threshold = avg * 1.1;
   double interval = sampled;
-  interval += to_start < threshold ? to_start : avg / 2;
+  interval += to_start;
   interval += to_end < threshold ? to_end : avg / 2;
   if (sampled == 0) return 0;
   result = result * (interval / sampled);
@@ -419,7 +421,7 @@ Result<StepValue> EvalRangeAggregation(const syntax::RangeAggregationExpr& e, co
   }
   (void)IsUnwrapOp;
   LabelShaper shaper;
-  if (e.range.unwrap && !e.grouping) shaper.exclude = e.range.unwrap->label;
+  if (e.range.unwrap) shaper.exclude = e.range.unwrap->label;
   shaper.grouping = e.grouping;
   if (!e.grouping) shaper.project_by = options.project_by;
 

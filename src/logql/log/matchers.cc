@@ -84,6 +84,7 @@ bool Pattern::Test(std::string_view in) const {
     if (i == 0) {
       if (in.substr(0, p.text.size()) != p.text) return false;
       off = p.text.size();
+      if (n == 1) return off == in.size();
       continue;
     }
     if (i == n - 1) {

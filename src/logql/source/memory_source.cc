@@ -24,7 +24,12 @@ class VectorCursor final : public EntryCursor {
 
 }  // namespace
 
-void MemoryStreamSource::Add(const Labels& labels, int64_t ts, std::string line, Labels metadata) {
+void MemoryStreamSource::Add(const Labels& in, int64_t ts, std::string line, Labels metadata) {
+  // Like Loki's push path, a label with an empty value is no label at all.
+  Labels labels;
+  for (const Label& l : in) {
+    if (!l.value.empty()) labels.push_back(l);
+  }
   std::string key = FormatLabels(labels);
   Stream& s = streams_[key];
   if (s.labels.empty()) s.labels = labels;

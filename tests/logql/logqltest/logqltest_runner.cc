@@ -229,7 +229,7 @@ std::string DescribeExpected(const Eval& e) {
 std::string Check(const Eval& e, const Result<QueryResult>& res) {
   if (e.expect_fail) {
     if (res.ok()) return "expected a failure, got a result";
-    const std::string& msg = res.status().message();
+    const std::string msg = res.status().message();
     if (!e.fail_msg.empty() && msg.find(e.fail_msg) == std::string::npos) return "error message mismatch: " + msg;
     if (!e.fail_regex.empty() && !RE2::PartialMatch(msg, e.fail_regex)) return "error message mismatch: " + msg;
     return "";
