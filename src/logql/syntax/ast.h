@@ -38,9 +38,10 @@ struct LineFilterOperand {
   bool operator==(const LineFilterOperand&) const = default;
 };
 
-// One filter stage. `operands` has at least one element; more come from `or` chains, and
-// the op applies to each (for the negative ops, `!= "a" or "b"` drops lines containing a OR
-// b, i.e. it is the same as `!= "a" != "b"`).
+// One filter stage. `operands` has at least one element; more come from `or` chains (a line
+// passes if any operand matches), and the op applies to each. Only the positive ops (|= |~ |>)
+// have several operands: the parser turns a negative chain `!= "a" or "b"` into the stages
+// `!= "a"` `!= "b"` (drop lines containing a or b), as Loki does.
 struct LineFilter {
   LineFilterOp op = LineFilterOp::kContains;
   std::vector<LineFilterOperand> operands;

@@ -11,6 +11,7 @@
 #include <re2/re2.h>
 
 #include "logql/syntax/lexer.h"
+#include "logql/syntax/stage_checks.h"
 #include "logql/syntax/literals.h"
 #include "logql/syntax/validate.h"
 
@@ -676,7 +677,16 @@ class Parser {
     while (true) {
       if (AtLineFilter()) {
         REMEDIATOR_ASSIGN_OR_RETURN(LineFilter f, ParseLineFilter());
-        stages.push_back(Stage{std::move(f)});
+        bool negative = f.op == LineFilterOp::kNotContains || f.op == LineFilterOp::kNotRegex ||
+                        f.op == LineFilterOp::kNotPattern;
+        if (negative && f.operands.size() > 1) {
+          // !(a or b) == !a and !b: one stage per operand, as Loki builds it.
+          for (LineFilterOperand& o : f.operands) {
+            stages.push_back(Stage{LineFilter{f.op, {std::move(o)}}});
+          }
+        } else {
+          stages.push_back(Stage{std::move(f)});
+        }
         continue;
       }
       if (Cur().kind != TokenKind::kPipe) break;
@@ -754,11 +764,15 @@ class Parser {
       if (w == "regexp") {
         Advance();
         REMEDIATOR_ASSIGN_OR_RETURN(std::string re, ExpectString());
+        Status st = CheckRegexpParser(re);
+        if (!st.ok()) return ValidationError("invalid regexp parser: " + st.message());
         return Stage{RegexpParser{std::move(re)}};
       }
       if (w == "pattern") {
         Advance();
         REMEDIATOR_ASSIGN_OR_RETURN(std::string p, ExpectString());
+        Status st = CheckPatternParser(p);
+        if (!st.ok()) return ValidationError("invalid pattern parser: " + st.message());
         return Stage{PatternParser{std::move(p)}};
       }
       if (w == "unpack") {

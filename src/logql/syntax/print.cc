@@ -52,7 +52,7 @@ struct LabelFilterPrinter {
   void operator()(const BinaryLabelFilter& f) const {
     out += "( ";
     AppendLabelFilter(out, *f.left);
-    out += f.is_and ? " and " : " or ";
+    out += f.is_and ? " , " : " or ";
     AppendLabelFilter(out, *f.right);
     out += " )";
   }
@@ -67,13 +67,13 @@ std::string ExtractionsText(const std::vector<LabelExtraction>& params) {
   for (const LabelExtraction& p : params) {
     parts.push_back(fmt::format("{}={}", p.name, QuoteString(p.expression)));
   }
-  return Join(parts, ", ");
+  return Join(parts, ",");
 }
 
 std::string NamedMatchersText(const std::vector<NamedMatcher>& names) {
   std::vector<std::string> parts;
   for (const NamedMatcher& n : names) parts.push_back(n.matcher ? MatcherText(*n.matcher) : n.name);
-  return Join(parts, ", ");
+  return Join(parts, ",");
 }
 
 struct StagePrinter {
@@ -114,7 +114,7 @@ struct StagePrinter {
     for (const LabelFormatItem& i : f.items) {
       parts.push_back(fmt::format("{}={}", i.name, i.is_template ? QuoteString(i.value) : i.value));
     }
-    out += fmt::format("| label_format {}", Join(parts, ", "));
+    out += fmt::format("| label_format {}", Join(parts, ","));
   }
   void operator()(const DropLabels& d) const {
     out += fmt::format("| drop {}", NamedMatchersText(d.labels));
@@ -166,7 +166,7 @@ struct ExprPrinter {
       }
     }
     out += fmt::format("[{}]", RangeDuration(e.range.range_ns));
-    if (e.range.offset_ns != 0) out += fmt::format(" offset {}", RangeDuration(e.range.offset_ns));
+    if (e.range.offset_ns != 0) out += fmt::format(" offset {}", FormatGoDuration(e.range.offset_ns));
     out += ')';
     if (e.grouping) out += GroupingText(*e.grouping);
   }

@@ -57,13 +57,14 @@ TEST(ParseTest, CanonicalForms) {
   const std::vector<Case> kCases = {
       {R"({a="b",c=~"d.*"})", R"({a="b", c=~"d.*"})"},
       {R"({a="b"} |= "x" or "y" != ip("10.0.0.0/8") | json | logfmt --strict --keep-empty x, y="z")",
-       R"({a="b"} |= "x" or "y" != ip("10.0.0.0/8") | json | logfmt --strict --keep-empty x="x", y="z")"},
+       R"({a="b"} |= "x" or "y" != ip("10.0.0.0/8") | json | logfmt --strict --keep-empty x="x",y="z")"},
+      {R"({a="b"} != "x" or "y" !~ "z")", R"({a="b"} != "x" != "y" !~ "z")"},
       {R"({a="b"} | status>=500 , latency > 250ms or size < 20MB)",
-       R"({a="b"} | ( status>=500 and ( latency>250ms or size<20MB ) ))"},
-      {R"({a="b"} | x="1" and y="2" or z="3")", R"({a="b"} | ( ( x="1" and y="2" ) or z="3" ))"},
+       R"({a="b"} | ( status>=500 , ( latency>250ms or size<20MB ) ))"},
+      {R"({a="b"} | x="1" and y="2" or z="3")", R"({a="b"} | ( ( x="1" , y="2" ) or z="3" ))"},
       {R"({a="b"} | label_format x=y, z="{{.w}}" | drop a, b="c" | keep d | decolorize)",
-       R"({a="b"} | label_format x=y, z="{{.w}}" | drop a, b="c" | keep d | decolorize)"},
-      {R"(sum by (x) (rate({a="b"}[5m] offset 1m)))", R"(sum by (x)(rate({a="b"}[5m] offset 1m)))"},
+       R"({a="b"} | label_format x=y,z="{{.w}}" | drop a,b="c" | keep d | decolorize)"},
+      {R"(sum by (x) (rate({a="b"}[5m] offset 1m)))", R"(sum by (x)(rate({a="b"}[5m] offset 1m0s)))"},
       {R"(sum(rate({a="b"}[5m])) by ())", R"(sum(rate({a="b"}[5m])))"},
       {R"(quantile_over_time(0.99, {a="b"} | json | unwrap duration(d) | __error__="" [1h]) by (s))",
        R"(quantile_over_time(0.99,{a="b"} | json | unwrap duration(d) | __error__=""[1h]) by (s))"},
@@ -121,6 +122,10 @@ TEST(ParseTest, ErrorsCarryPositions) {
       {R"(topk(0, rate({a="b"}[1m])))", "parse error : invalid parameter (must be greater than 0) topk(0"},
       {R"(rate({a="b"}[1m]) or 1)", "unexpected literal for right leg of logical/set binary operation (or)"},
       {"{a='b'}", "parse error at line 1, col 4: syntax error: unexpected character literal"},
+      {R"q({a="b"} | regexp `(\d+)`)q", "parse error : invalid regexp parser: at least one named capture"},
+      {R"q({a="b"} | pattern "<_> x")q", "parse error : invalid pattern parser: at least one capture is required"},
+      {R"q({a="b"} | pattern "<a><b>")q", "invalid pattern parser: found consecutive capture '<b>'"},
+      {R"q({a="b"} | pattern "<a> <a>")q", "invalid pattern parser: duplicate capture name (a)"},
   };
   for (const Case& c : kCases) {
     auto e = Parse(c.query);
