@@ -1,0 +1,177 @@
+#include "store/block.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "store/coding.h"
+#include "store/framing.h"
+#include "store/log_format.h"
+
+namespace remediator::store {
+namespace {
+
+void EncodeLabels(std::string& out, const Labels& labels) {
+  PutVarint(out, labels.size());
+  for (const Label& l : labels) {
+    PutString(out, l.name);
+    PutString(out, l.value);
+  }
+}
+
+bool DecodeLabels(Decoder& d, Labels& labels) {
+  uint64_t n;
+  if (!d.GetCount(n)) return false;
+  labels.resize(n);
+  for (Label& l : labels) {
+    if (!d.GetString(l.name) || !d.GetString(l.value)) return false;
+  }
+  return true;
+}
+
+void EncodeIndex(const BlockIndex& idx, std::string& out) {
+  out.push_back(static_cast<char>(kBlockIndexVersion));
+  PutVarint(out, idx.seq);
+  PutVarint(out, idx.sections.size());
+  for (const SectionMeta& s : idx.sections) {
+    EncodeLabels(out, s.labels);
+    PutVarint(out, s.offset);
+    PutVarint(out, s.frame_size);
+    PutVarint(out, s.count);
+    PutSigned(out, s.min_ts);
+    PutSigned(out, s.max_ts);
+    PutVarint(out, s.raw_bytes);
+  }
+  PutVarint(out, idx.checkpoints.size());
+  for (const Checkpoint& c : idx.checkpoints) {
+    PutString(out, c.source);
+    PutString(out, c.identity);
+    PutSigned(out, c.offset);
+  }
+}
+
+bool DecodeIndex(std::string_view in, BlockIndex& idx) {
+  Decoder d(in);
+  uint8_t version;
+  uint64_t n;
+  if (!d.GetByte(version) || version != kBlockIndexVersion) return false;
+  if (!d.GetVarint(idx.seq) || !d.GetCount(n)) return false;
+  idx.sections.resize(n);
+  for (SectionMeta& s : idx.sections) {
+    uint64_t frame_size, count;
+    if (!DecodeLabels(d, s.labels) || !d.GetVarint(s.offset) || !d.GetVarint(frame_size) ||
+        !d.GetVarint(count) || !d.GetSigned(s.min_ts) || !d.GetSigned(s.max_ts) ||
+        !d.GetVarint(s.raw_bytes) || frame_size > kMaxRecordSize + kFrameHeaderSize ||
+        count > UINT32_MAX) {
+      return false;
+    }
+    s.frame_size = static_cast<uint32_t>(frame_size);
+    s.count = static_cast<uint32_t>(count);
+    idx.min_ts = std::min(idx.min_ts, s.min_ts);
+    idx.max_ts = std::max(idx.max_ts, s.max_ts);
+  }
+  if (!d.GetCount(n)) return false;
+  idx.checkpoints.resize(n);
+  for (Checkpoint& c : idx.checkpoints) {
+    if (!d.GetString(c.source) || !d.GetString(c.identity) || !d.GetSigned(c.offset)) return false;
+  }
+  return d.done();
+}
+
+}  // namespace
+
+Status BlockWriter::Open(const std::string& path) {
+  REMEDIATOR_RETURN_IF_ERROR(file_.Open(path, 0));
+  return file_.Append(kBlockMagic);
+}
+
+Status BlockWriter::AddSection(const Labels& labels, std::span<const RawEntry> entries) {
+  raw_.clear();
+  EncodeSection(entries, raw_);
+  REMEDIATOR_RETURN_IF_ERROR(Compress(raw_, level_, compressed_));
+  if (compressed_.size() > kMaxRecordSize) return Internal("block section too large");
+  frame_.clear();
+  AppendFramed(frame_, compressed_);
+  SectionMeta m;
+  m.labels = labels;
+  m.offset = file_.size();
+  m.frame_size = static_cast<uint32_t>(frame_.size());
+  m.count = static_cast<uint32_t>(entries.size());
+  m.min_ts = INT64_MAX;
+  m.max_ts = INT64_MIN;
+  for (const RawEntry& e : entries) {
+    m.min_ts = std::min(m.min_ts, e.timestamp_ns);
+    m.max_ts = std::max(m.max_ts, e.timestamp_ns);
+  }
+  m.raw_bytes = raw_.size();
+  index_.min_ts = std::min(index_.min_ts, m.min_ts);
+  index_.max_ts = std::max(index_.max_ts, m.max_ts);
+  index_.sections.push_back(std::move(m));
+  return file_.Append(frame_);
+}
+
+Status BlockWriter::Finish(uint64_t seq, std::vector<Checkpoint> checkpoints) {
+  index_.seq = seq;
+  index_.checkpoints = std::move(checkpoints);
+  raw_.clear();
+  EncodeIndex(index_, raw_);
+  frame_.clear();
+  const uint64_t index_offset = file_.size();
+  AppendFramed(frame_, raw_);
+  PutFixed64(frame_, index_offset);
+  frame_.append(kBlockMagic);
+  REMEDIATOR_RETURN_IF_ERROR(file_.Append(frame_));
+  REMEDIATOR_RETURN_IF_ERROR(file_.Sync());
+  file_.Close();
+  return Status::Ok();
+}
+
+Result<std::shared_ptr<const BlockFile>> BlockFile::Open(const std::string& path) {
+  auto block = std::make_shared<BlockFile>();
+  block->path_ = path;
+  REMEDIATOR_ASSIGN_OR_RETURN(block->file_, ReadFile::Open(path));
+  const uint64_t size = block->file_->size();
+  auto damaged = [&](std::string_view why) { return DataLoss(fmt::format("block {}: {}", path, why)); };
+  if (size < kBlockMagic.size() + kFrameHeaderSize + kBlockTrailerSize) return damaged("too short");
+  std::string buf;
+  REMEDIATOR_RETURN_IF_ERROR(block->file_->ReadAt(0, kBlockMagic.size(), buf));
+  if (buf != kBlockMagic) return damaged("bad magic");
+  REMEDIATOR_RETURN_IF_ERROR(block->file_->ReadAt(size - kBlockTrailerSize, kBlockTrailerSize, buf));
+  if (std::string_view(buf).substr(8) != kBlockMagic) return damaged("bad trailer");
+  const uint64_t index_offset = DecodeFixed64(buf.data());
+  if (index_offset < kBlockMagic.size() || index_offset > size - kBlockTrailerSize) {
+    return damaged("bad index offset");
+  }
+  REMEDIATOR_RETURN_IF_ERROR(
+      block->file_->ReadAt(index_offset, size - kBlockTrailerSize - index_offset, buf));
+  std::string_view payload;
+  if (!ParseFrame(buf, payload) || payload.size() + kFrameHeaderSize != buf.size()) {
+    return damaged("index checksum mismatch");
+  }
+  if (!DecodeIndex(payload, block->index_)) return damaged("malformed index");
+  for (const SectionMeta& s : block->index_.sections) {
+    if (s.offset < kBlockMagic.size() || s.offset + s.frame_size > index_offset) {
+      return damaged("section outside the file");
+    }
+  }
+  return std::shared_ptr<const BlockFile>(std::move(block));
+}
+
+Result<Section> BlockFile::ReadSection(size_t i) const {
+  const SectionMeta& m = index_.sections[i];
+  std::string frame;
+  REMEDIATOR_RETURN_IF_ERROR(file_->ReadAt(m.offset, m.frame_size, frame));
+  std::string_view payload;
+  if (!ParseFrame(frame, payload) || payload.size() + kFrameHeaderSize != frame.size()) {
+    return DataLoss(fmt::format("block {}: section {} checksum mismatch", path_, i));
+  }
+  std::string raw;
+  REMEDIATOR_RETURN_IF_ERROR(Decompress(payload, m.raw_bytes, raw).WithPrefix(path_));
+  if (raw.size() != m.raw_bytes) return DataLoss(fmt::format("block {}: section {} size", path_, i));
+  auto section = Section::Decode(std::move(raw));
+  if (!section.ok()) return section.status().WithPrefix(path_);
+  if (section->size() != m.count) return DataLoss(fmt::format("block {}: section {} count", path_, i));
+  return section;
+}
+
+}  // namespace remediator::store

@@ -1,0 +1,74 @@
+// Sealed block files: one zstd-compressed section per stream plus an index with each
+// section's labels, time range and place, and the checkpoints as of sealing.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/labels.h"
+#include "core/status.h"
+#include "store/checkpoint.h"
+#include "store/file_util.h"
+#include "store/section.h"
+
+namespace remediator::store {
+
+struct SectionMeta {
+  Labels labels;
+  uint64_t offset = 0;      // of the frame in the file
+  uint32_t frame_size = 0;  // header + compressed payload
+  uint32_t count = 0;
+  int64_t min_ts = 0;
+  int64_t max_ts = 0;
+  uint64_t raw_bytes = 0;   // uncompressed section size
+};
+
+struct BlockIndex {
+  uint64_t seq = 0;
+  std::vector<SectionMeta> sections;
+  std::vector<Checkpoint> checkpoints;
+  int64_t min_ts = INT64_MAX;
+  int64_t max_ts = INT64_MIN;
+};
+
+// Writes one block file. Use: Open, AddSection per stream, Finish. Not thread-safe.
+class BlockWriter {
+ public:
+  explicit BlockWriter(int zstd_level) : level_(zstd_level) {}
+  Status Open(const std::string& path);
+  // REQUIRES: entries non-empty and in read order (stably sorted by timestamp).
+  Status AddSection(const Labels& labels, std::span<const RawEntry> entries);
+  // Writes the index and trailer and fdatasyncs the file.
+  Status Finish(uint64_t seq, std::vector<Checkpoint> checkpoints);
+  const BlockIndex& index() const { return index_; }
+  uint64_t file_size() const { return file_.size(); }
+
+ private:
+  int level_;
+  AppendFile file_;
+  BlockIndex index_;
+  std::string raw_, compressed_, frame_;
+};
+
+// An open, immutable block file. Thread-safe (reads use pread). The file may be unlinked
+// (retention) while readers still hold it.
+class BlockFile {
+ public:
+  // DataLoss when the file is not a whole block (its trailer or index is damaged).
+  static Result<std::shared_ptr<const BlockFile>> Open(const std::string& path);
+  const BlockIndex& index() const { return index_; }
+  const std::string& path() const { return path_; }
+  uint64_t file_size() const { return file_->size(); }
+  // Reads, checks, decompresses and decodes section i. DataLoss when damaged.
+  Result<Section> ReadSection(size_t i) const;
+
+ private:
+  std::string path_;
+  std::unique_ptr<ReadFile> file_;
+  BlockIndex index_;
+};
+
+}  // namespace remediator::store

@@ -1,0 +1,32 @@
+// On-disk constants of the store (docs/formats/store.md has the full description).
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace remediator::store {
+
+// Every record in every store file is framed as
+//   fixed32 length | fixed32 crc32c(payload) | payload[length]
+inline constexpr size_t kFrameHeaderSize = 8;
+// Anything larger is treated as corruption (a torn or damaged length word).
+inline constexpr uint32_t kMaxRecordSize = 256u << 20;
+
+// First byte of a WAL record payload.
+enum class WalRecordType : uint8_t {
+  kBatch = 1,  // stream declarations + entries + checkpoints, committed together
+};
+
+// Block files: kBlockMagic | framed sections... | framed index | fixed64 index_offset | kBlockMagic
+inline constexpr std::string_view kBlockMagic = "RMDBLK01";
+inline constexpr size_t kBlockTrailerSize = 8 + 8;
+inline constexpr uint8_t kBlockIndexVersion = 1;
+
+// File names inside the store folder: wal-<seq>.log and blk-<seq>.blk, seq as 16 hex digits.
+inline constexpr std::string_view kWalPrefix = "wal-";
+inline constexpr std::string_view kWalSuffix = ".log";
+inline constexpr std::string_view kBlockPrefix = "blk-";
+inline constexpr std::string_view kBlockSuffix = ".blk";
+inline constexpr std::string_view kTempSuffix = ".tmp";
+
+}  // namespace remediator::store

@@ -1,0 +1,55 @@
+// Reads one stream's entries in [start, end) in time order from several sources (sealed
+// sections and a snapshot of the head), merging them lazily: a section is read and
+// decompressed only when its time range is reached, and freed when done. Entries with equal
+// timestamps come in arrival order (source order, then position) in both directions.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "core/status.h"
+#include "logql/stream_source.h"
+#include "store/block.h"
+#include "store/section.h"
+
+namespace remediator::store {
+
+struct CursorSource {
+  std::shared_ptr<const BlockFile> block;  // a sealed section: block + index ...
+  uint32_t section = 0;
+  std::shared_ptr<const Section> ready;    // ... or entries already in memory (head snapshot)
+  int64_t min_ts = 0, max_ts = 0;
+  uint32_t order = 0;                      // arrival order of the sources
+};
+
+class MergeCursor final : public logql::EntryCursor {
+ public:
+  MergeCursor(std::vector<CursorSource> sources, int64_t start_ns, int64_t end_ns,
+              logql::Direction direction);
+  ~MergeCursor() override;
+  // Positions on the first entry; `has_entry` false when there is none. Error when a section
+  // cannot be read.
+  Status Prime(bool& has_entry);
+  bool Next(logql::EntryView& out) override;
+  // The first read error met by Next() (which then returned false).
+  const Status& status() const { return status_; }
+
+ private:
+  struct Active;
+  bool Before(const Active& a, const Active& b) const;  // a comes first
+  Status LoadDue();
+  Status Load(const CursorSource& src);
+  int64_t TopTs() const;
+
+  int64_t start_, end_;
+  bool backward_;
+  std::vector<CursorSource> pending_;  // in load order, front = next
+  size_t next_pending_ = 0;
+  std::vector<std::unique_ptr<Active>> heap_;
+  bool advance_top_ = false;  // the top was returned by the last Next()
+  std::vector<Label> sm_;
+  Status status_;
+};
+
+}  // namespace remediator::store

@@ -1,0 +1,100 @@
+#include "store/section.h"
+
+#include <zstd.h>
+
+#include <fmt/format.h>
+
+#include "store/coding.h"
+
+namespace remediator::store {
+
+void EncodeSection(std::span<const RawEntry> entries, std::string& out) {
+  PutVarint(out, entries.size());
+  int64_t prev = 0;
+  for (const RawEntry& e : entries) {
+    PutSigned(out, e.timestamp_ns - prev);
+    prev = e.timestamp_ns;
+  }
+  for (const RawEntry& e : entries) PutVarint(out, e.line.size());
+  for (const RawEntry& e : entries) {
+    PutVarint(out, e.structured_metadata.size());
+    for (const Label& l : e.structured_metadata) {
+      PutString(out, l.name);
+      PutString(out, l.value);
+    }
+  }
+  for (const RawEntry& e : entries) out.append(e.line);
+}
+
+Result<Section> Section::Decode(std::string raw) {
+  Section s;
+  s.raw_ = std::move(raw);
+  const std::string_view all = s.raw_;
+  Decoder d(all);
+  uint64_t n = 0;
+  if (!d.GetCount(n)) return DataLoss("section: bad entry count");
+  s.ts_.resize(n);
+  s.line_off_.resize(n);
+  s.line_len_.resize(n);
+  s.sm_begin_.resize(n + 1);
+  int64_t ts = 0;
+  for (uint64_t i = 0; i < n; ++i) {
+    int64_t delta;
+    if (!d.GetSigned(delta)) return DataLoss("section: bad timestamp");
+    ts += delta;
+    s.ts_[i] = ts;
+  }
+  uint64_t total = 0;
+  for (uint64_t i = 0; i < n; ++i) {
+    uint64_t len;
+    if (!d.GetVarint(len) || len > UINT32_MAX) return DataLoss("section: bad line length");
+    s.line_len_[i] = static_cast<uint32_t>(len);
+    total += len;
+  }
+  for (uint64_t i = 0; i < n; ++i) {
+    s.sm_begin_[i] = static_cast<uint32_t>(s.sm_.size());
+    uint64_t pairs;
+    if (!d.GetCount(pairs)) return DataLoss("section: bad metadata count");
+    for (uint64_t k = 0; k < pairs; ++k) {
+      std::string_view name, value;
+      if (!d.GetString(name) || !d.GetString(value)) return DataLoss("section: bad metadata");
+      s.sm_.emplace_back(name, value);
+    }
+  }
+  s.sm_begin_[n] = static_cast<uint32_t>(s.sm_.size());
+  if (d.remaining() != total) return DataLoss("section: line bytes do not match lengths");
+  uint64_t off = all.size() - d.remaining();
+  for (uint64_t i = 0; i < n; ++i) {
+    s.line_off_[i] = off;
+    off += s.line_len_[i];
+  }
+  return s;
+}
+
+void Section::StructuredMetadata(size_t i, std::vector<Label>& out) const {
+  out.clear();
+  for (uint32_t k = sm_begin_[i]; k < sm_begin_[i + 1]; ++k) {
+    out.push_back(Label{std::string(sm_[k].first), std::string(sm_[k].second)});
+  }
+}
+
+Status Compress(std::string_view in, int level, std::string& out) {
+  out.resize(ZSTD_compressBound(in.size()));
+  const size_t n = ZSTD_compress(out.data(), out.size(), in.data(), in.size(), level);
+  if (ZSTD_isError(n)) return Internal(fmt::format("zstd: {}", ZSTD_getErrorName(n)));
+  out.resize(n);
+  return Status::Ok();
+}
+
+Status Decompress(std::string_view in, size_t max_size, std::string& out) {
+  const unsigned long long size = ZSTD_getFrameContentSize(in.data(), in.size());
+  if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN || size > max_size) {
+    return DataLoss("zstd: bad frame header");
+  }
+  out.resize(size);
+  const size_t n = ZSTD_decompress(out.data(), out.size(), in.data(), in.size());
+  if (ZSTD_isError(n) || n != size) return DataLoss(fmt::format("zstd: {}", ZSTD_getErrorName(n)));
+  return Status::Ok();
+}
+
+}  // namespace remediator::store

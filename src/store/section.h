@@ -1,0 +1,57 @@
+// One stream's entries inside a sealed block: encoding (columns: timestamps, lengths,
+// structured metadata, then the line bytes) and zstd compression of the whole section.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/labels.h"
+#include "core/status.h"
+
+namespace remediator::store {
+
+// One entry as the encoder sees it; views owned by the caller.
+struct RawEntry {
+  int64_t timestamp_ns = 0;
+  std::string_view line;
+  std::span<const Label> structured_metadata;
+};
+
+// Encodes `entries` (already in the order they must be read back) uncompressed.
+void EncodeSection(std::span<const RawEntry> entries, std::string& out);
+
+// A decoded section. Views point into `raw`, which the object owns; move-only.
+class Section {
+ public:
+  Section() = default;
+  Section(Section&&) = default;
+  Section& operator=(Section&&) = default;
+
+  // Takes the uncompressed bytes and decodes them; DataLoss when malformed.
+  static Result<Section> Decode(std::string raw);
+
+  size_t size() const { return ts_.size(); }
+  int64_t timestamp(size_t i) const { return ts_[i]; }
+  std::string_view line(size_t i) const { return std::string_view(raw_.data() + line_off_[i], line_len_[i]); }
+  // Decodes entry i's structured metadata into out (cleared first).
+  void StructuredMetadata(size_t i, std::vector<Label>& out) const;
+  const std::vector<int64_t>& timestamps() const { return ts_; }
+
+ private:
+  std::string raw_;
+  std::vector<int64_t> ts_;
+  std::vector<uint64_t> line_off_;
+  std::vector<uint32_t> line_len_;
+  std::vector<uint32_t> sm_begin_;  // index into sm_, size()+1 entries
+  std::vector<std::pair<std::string_view, std::string_view>> sm_;
+};
+
+// zstd, with the given level.
+Status Compress(std::string_view in, int level, std::string& out);
+// DataLoss when the input is not a valid zstd frame or inflates beyond `max_size`.
+Status Decompress(std::string_view in, size_t max_size, std::string& out);
+
+}  // namespace remediator::store

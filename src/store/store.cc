@@ -1,0 +1,537 @@
+#include "store/store.h"
+
+#include <algorithm>
+#include <cinttypes>
+#include <cstdio>
+#include <mutex>
+#include <numeric>
+
+#include <fmt/format.h>
+
+#include "store/coding.h"
+#include "store/framing.h"
+#include "store/log_format.h"
+#include "store/merge_cursor.h"
+
+namespace remediator::store {
+namespace {
+
+// Parses "<prefix><16 hex><suffix>"; false when `name` is not such a name.
+bool ParseSeq(std::string_view name, std::string_view prefix, std::string_view suffix, uint64_t& seq) {
+  if (name.size() != prefix.size() + 16 + suffix.size() || !name.starts_with(prefix) ||
+      !name.ends_with(suffix)) {
+    return false;
+  }
+  seq = 0;
+  for (char c : name.substr(prefix.size(), 16)) {
+    int v;
+    if (c >= '0' && c <= '9') v = c - '0';
+    else if (c >= 'a' && c <= 'f') v = c - 'a' + 10;
+    else return false;
+    seq = seq * 16 + static_cast<uint64_t>(v);
+  }
+  return true;
+}
+
+void EncodeLabelsTo(std::string& out, const Labels& labels) {
+  PutVarint(out, labels.size());
+  for (const Label& l : labels) {
+    PutString(out, l.name);
+    PutString(out, l.value);
+  }
+}
+
+}  // namespace
+
+Store::Store(StoreOptions options)
+    : options_(std::move(options)), clock_(options_.clock ? options_.clock : &system_clock_) {}
+
+Store::~Store() { (void)Close(); }
+
+std::string Store::WalPath(uint64_t seq) const {
+  return fmt::format("{}/{}{:016x}{}", options_.dir, kWalPrefix, seq, kWalSuffix);
+}
+std::string Store::BlockPath(uint64_t seq) const {
+  return fmt::format("{}/{}{:016x}{}", options_.dir, kBlockPrefix, seq, kBlockSuffix);
+}
+
+Result<std::unique_ptr<Store>> Store::Open(StoreOptions options) {
+  if (options.dir.empty()) return InvalidArgument("store: no folder given");
+  while (options.dir.size() > 1 && options.dir.back() == '/') options.dir.pop_back();
+  if (options.block_bytes == 0) options.block_bytes = 1;
+  std::unique_ptr<Store> store(new Store(std::move(options)));
+  REMEDIATOR_RETURN_IF_ERROR(store->Recover().WithPrefix("store " + store->options_.dir));
+  return store;
+}
+
+uint32_t Store::Intern(const Labels& labels) {
+  if (last_id_ < streams_.size() && streams_[last_id_]->labels == labels) return last_id_;
+  auto it = ids_.find(labels);
+  if (it != ids_.end()) return last_id_ = it->second;
+  const auto id = static_cast<uint32_t>(streams_.size());
+  auto st = std::make_unique<StreamState>();
+  st->labels = labels;
+  streams_.push_back(std::move(st));
+  ids_.emplace(labels, id);
+  for (const Label& l : labels) postings_[l.name][l.value].push_back(id);
+  return last_id_ = id;
+}
+
+void Store::AddToHead(uint32_t id, int64_t ts, std::string_view line, std::span<const Label> sm) {
+  StreamState& s = *streams_[id];
+  HeadEntry e{ts, s.head_lines.size(), static_cast<uint32_t>(line.size()),
+              static_cast<uint32_t>(s.head_sm.size()), static_cast<uint32_t>(sm.size())};
+  s.head_lines.append(line);
+  s.head_sm.insert(s.head_sm.end(), sm.begin(), sm.end());
+  s.head.push_back(e);
+  s.head_min = std::min(s.head_min, ts);
+  s.head_max = std::max(s.head_max, ts);
+  ++head_entries_;
+  head_bytes_ += line.size();
+}
+
+void Store::AddBlock(std::shared_ptr<const BlockFile> block) {
+  const BlockIndex& idx = block->index();
+  for (uint32_t i = 0; i < idx.sections.size(); ++i) {
+    const SectionMeta& m = idx.sections[i];
+    const uint32_t id = Intern(m.labels);
+    streams_[id]->sections.push_back(SectionRef{block, i, m.min_ts, m.max_ts});
+  }
+  blocks_.push_back(std::move(block));
+}
+
+Status Store::OpenWal(uint64_t seq, uint64_t size) {
+  wal_seq_ = seq;
+  for (auto& s : streams_) s->declared_in_wal = false;
+  REMEDIATOR_RETURN_IF_ERROR(wal_.Open(WalPath(seq), size));
+  return SyncDir(options_.dir);
+}
+
+Status Store::ReplayWal(const std::string& path, uint64_t& good_size) {
+  REMEDIATOR_ASSIGN_OR_RETURN(std::string data, ReadWholeFile(path));
+  FrameReader reader(data);
+  std::string_view payload;
+  std::map<uint64_t, uint32_t> local_ids;  // id in this file -> stream id
+  std::vector<Label> sm;
+  good_size = 0;
+  while (reader.Next(payload)) {
+    // Decode the whole record before applying any of it: a record is all or nothing.
+    Decoder d(payload);
+    uint8_t type;
+    uint64_t n;
+    bool ok = d.GetByte(type) && type == static_cast<uint8_t>(WalRecordType::kBatch) && d.GetCount(n);
+    std::vector<std::pair<uint64_t, Labels>> decls;
+    for (uint64_t i = 0; ok && i < n; ++i) {
+      uint64_t local, nl;
+      Labels labels;
+      ok = d.GetVarint(local) && d.GetCount(nl);
+      for (uint64_t k = 0; ok && k < nl; ++k) {
+        Label l;
+        ok = d.GetString(l.name) && d.GetString(l.value);
+        labels.push_back(std::move(l));
+      }
+      if (ok) decls.emplace_back(local, std::move(labels));
+    }
+    struct Pending {
+      uint64_t local;
+      int64_t ts;
+      std::string_view line;
+      size_t sm_begin, sm_count;
+    };
+    std::vector<Pending> entries;
+    sm.clear();
+    ok = ok && d.GetCount(n);
+    for (uint64_t i = 0; ok && i < n; ++i) {
+      Pending p{};
+      uint64_t pairs;
+      ok = d.GetVarint(p.local) && d.GetSigned(p.ts) && d.GetString(p.line) && d.GetCount(pairs);
+      p.sm_begin = sm.size();
+      p.sm_count = pairs;
+      for (uint64_t k = 0; ok && k < pairs; ++k) {
+        Label l;
+        ok = d.GetString(l.name) && d.GetString(l.value);
+        sm.push_back(std::move(l));
+      }
+      if (ok) entries.push_back(p);
+    }
+    std::vector<Checkpoint> cps;
+    ok = ok && d.GetCount(n);
+    for (uint64_t i = 0; ok && i < n; ++i) {
+      Checkpoint c;
+      ok = d.GetString(c.source) && d.GetString(c.identity) && d.GetSigned(c.offset);
+      cps.push_back(std::move(c));
+    }
+    ok = ok && d.done();
+    std::map<uint64_t, uint32_t> ids = local_ids;
+    for (auto& [local, labels] : decls) ids[local] = Intern(MakeLabels(std::move(labels)));
+    for (const Pending& p : entries) ok = ok && ids.count(p.local) > 0;
+    if (!ok) break;  // a checksummed but malformed record ends the log like a torn one
+    local_ids = std::move(ids);
+    for (const Pending& p : entries) {
+      AddToHead(local_ids[p.local], p.ts, p.line,
+                std::span<const Label>(sm).subspan(p.sm_begin, p.sm_count));
+    }
+    for (Checkpoint& c : cps) checkpoints_[c.source] = std::move(c);
+    if (!cps.empty()) checkpoints_dirty_ = true;
+    good_size = reader.good_bytes();
+  }
+  if (good_size < data.size()) recovered_torn_bytes_ += data.size() - good_size;
+  return Status::Ok();
+}
+
+Status Store::Recover() {
+  // No reader can see the store yet; write_mu_ keeps the *Locked helpers' contract.
+  std::lock_guard wlock(write_mu_);
+  REMEDIATOR_RETURN_IF_ERROR(MakeDirs(options_.dir));
+  REMEDIATOR_ASSIGN_OR_RETURN(std::vector<std::string> names, ListDir(options_.dir));
+  std::vector<uint64_t> block_seqs, wal_seqs;
+  for (const std::string& name : names) {
+    uint64_t seq;
+    if (std::string_view(name).ends_with(kTempSuffix)) {
+      REMEDIATOR_RETURN_IF_ERROR(RemoveFile(options_.dir + "/" + name));  // a half-written block
+    } else if (ParseSeq(name, kBlockPrefix, kBlockSuffix, seq)) {
+      block_seqs.push_back(seq);
+    } else if (ParseSeq(name, kWalPrefix, kWalSuffix, seq)) {
+      wal_seqs.push_back(seq);
+    }
+  }
+  std::sort(block_seqs.begin(), block_seqs.end());
+  std::sort(wal_seqs.begin(), wal_seqs.end());
+  uint64_t max_block = 0;
+  for (uint64_t seq : block_seqs) {
+    auto block = BlockFile::Open(BlockPath(seq));
+    if (!block.ok()) {
+      if (block.status().code() != StatusCode::kDataLoss) return block.status();
+      // Set the damaged block aside rather than refuse to start; the operator can inspect it.
+      std::rename(BlockPath(seq).c_str(), (BlockPath(seq) + ".damaged").c_str());
+      ++damaged_blocks_;
+      continue;
+    }
+    max_block = std::max(max_block, seq);
+    AddBlock(std::move(block).value());
+  }
+  if (!blocks_.empty()) {
+    for (const Checkpoint& c : blocks_.back()->index().checkpoints) checkpoints_[c.source] = c;
+  }
+  uint64_t wal_seq = max_block + 1, wal_size = 0;
+  for (uint64_t seq : wal_seqs) {
+    if (seq <= max_block) {  // already sealed into a block; the delete did not happen
+      REMEDIATOR_RETURN_IF_ERROR(RemoveFile(WalPath(seq)));
+      continue;
+    }
+    REMEDIATOR_RETURN_IF_ERROR(ReplayWal(WalPath(seq), wal_size));
+    wal_seq = seq;
+  }
+  const size_t unsealed = static_cast<size_t>(
+      std::count_if(wal_seqs.begin(), wal_seqs.end(), [&](uint64_t s) { return s > max_block; }));
+  REMEDIATOR_RETURN_IF_ERROR(OpenWal(wal_seq, wal_size));  // truncates a torn tail
+  REMEDIATOR_RETURN_IF_ERROR(wal_.Sync());
+  if (unsealed > 1) REMEDIATOR_RETURN_IF_ERROR(SealLocked());  // collapse old WALs
+  return ApplyRetentionLocked();
+}
+
+Status Store::Append(std::span<const LogEntry> batch, std::span<const Checkpoint> checkpoints) {
+  std::lock_guard wlock(write_mu_);
+  if (closed_) return FailedPrecondition("store is closed");
+  if (!broken_.ok()) return broken_;
+  if (batch.empty() && checkpoints.empty()) return Status::Ok();
+  // Stream ids, declaring streams new to this WAL file first.
+  std::vector<uint32_t> ids(batch.size());
+  std::string decls;
+  uint64_t ndecl = 0;
+  {
+    std::unique_lock lock(mu_);  // Intern may add streams readers can see
+    for (size_t i = 0; i < batch.size(); ++i) {
+      ids[i] = Intern(batch[i].labels);
+      StreamState& s = *streams_[ids[i]];
+      if (!s.declared_in_wal) {
+        PutVarint(decls, ids[i]);
+        EncodeLabelsTo(decls, s.labels);
+        ++ndecl;
+        s.declared_in_wal = true;
+      }
+    }
+  }
+  record_.clear();
+  record_.push_back(static_cast<char>(WalRecordType::kBatch));
+  PutVarint(record_, ndecl);
+  record_.append(decls);
+  PutVarint(record_, batch.size());
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const LogEntry& e = batch[i];
+    PutVarint(record_, ids[i]);
+    PutSigned(record_, e.timestamp_ns);
+    PutString(record_, e.line);
+    PutVarint(record_, e.structured_metadata.size());
+    for (const Label& l : e.structured_metadata) {
+      PutString(record_, l.name);
+      PutString(record_, l.value);
+    }
+  }
+  PutVarint(record_, checkpoints.size());
+  for (const Checkpoint& c : checkpoints) {
+    PutString(record_, c.source);
+    PutString(record_, c.identity);
+    PutSigned(record_, c.offset);
+  }
+  if (record_.size() > kMaxRecordSize) {
+    for (uint32_t id : ids) streams_[id]->declared_in_wal = false;  // conservative: re-declare
+    return InvalidArgument(fmt::format("store: batch of {} bytes exceeds the record limit", record_.size()));
+  }
+  frame_.clear();
+  AppendFramed(frame_, record_);
+  const uint64_t old_size = wal_.size();
+  Status st = wal_.Append(frame_);
+  if (st.ok() && options_.sync) st = wal_.Sync();
+  if (!st.ok()) {
+    // Cut the partial record off so later records stay readable after a restart.
+    for (auto& s : streams_) s->declared_in_wal = false;
+    Status repair = wal_.Open(WalPath(wal_seq_), old_size);
+    if (!repair.ok()) broken_ = Internal("store: WAL cannot be repaired: " + repair.message());
+    return Unavailable("store: " + st.message());
+  }
+  {
+    std::unique_lock lock(mu_);
+    for (size_t i = 0; i < batch.size(); ++i) {
+      AddToHead(ids[i], batch[i].timestamp_ns, batch[i].line, batch[i].structured_metadata);
+    }
+    for (const Checkpoint& c : checkpoints) checkpoints_[c.source] = c;
+    if (!checkpoints.empty()) checkpoints_dirty_ = true;
+  }
+  if (head_bytes_ >= options_.block_bytes) return SealLocked();
+  return Status::Ok();
+}
+
+std::vector<Checkpoint> Store::Checkpoints() const {
+  std::shared_lock lock(mu_);
+  std::vector<Checkpoint> out;
+  for (const auto& [_, c] : checkpoints_) out.push_back(c);
+  return out;
+}
+
+std::optional<Checkpoint> Store::GetCheckpoint(std::string_view source) const {
+  std::shared_lock lock(mu_);
+  auto it = checkpoints_.find(source);
+  if (it == checkpoints_.end()) return std::nullopt;
+  return it->second;
+}
+
+Status Store::Seal() {
+  std::lock_guard wlock(write_mu_);
+  if (closed_) return FailedPrecondition("store is closed");
+  return SealLocked();
+}
+
+Status Store::SealLocked() {
+  if (head_entries_ == 0 && !checkpoints_dirty_) return Status::Ok();
+  const uint64_t seq = wal_seq_;
+  const std::string path = BlockPath(seq);
+  const std::string tmp = path + std::string(kTempSuffix);
+  {
+    BlockWriter writer(options_.zstd_level);
+    REMEDIATOR_RETURN_IF_ERROR(writer.Open(tmp));
+    std::vector<uint32_t> order;
+    std::vector<RawEntry> raw;
+    for (auto& sp : streams_) {
+      StreamState& s = *sp;
+      if (s.head.empty()) continue;
+      order.resize(s.head.size());
+      std::iota(order.begin(), order.end(), 0u);
+      std::stable_sort(order.begin(), order.end(),
+                       [&](uint32_t a, uint32_t b) { return s.head[a].ts < s.head[b].ts; });
+      raw.clear();
+      for (uint32_t i : order) {
+        const HeadEntry& e = s.head[i];
+        raw.push_back(RawEntry{e.ts, std::string_view(s.head_lines).substr(e.line_off, e.line_len),
+                               std::span<const Label>(s.head_sm).subspan(e.sm_begin, e.sm_count)});
+      }
+      REMEDIATOR_RETURN_IF_ERROR(writer.AddSection(s.labels, raw));
+    }
+    std::vector<Checkpoint> cps;
+    for (const auto& [_, c] : checkpoints_) cps.push_back(c);
+    REMEDIATOR_RETURN_IF_ERROR(writer.Finish(seq, std::move(cps)));
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) return Internal("rename " + tmp);
+  REMEDIATOR_RETURN_IF_ERROR(SyncDir(options_.dir));
+  REMEDIATOR_ASSIGN_OR_RETURN(std::shared_ptr<const BlockFile> block, BlockFile::Open(path));
+  // The block now holds everything the WAL held: start a new WAL, then drop the old one.
+  const std::string old_wal = WalPath(seq);
+  REMEDIATOR_RETURN_IF_ERROR(OpenWal(seq + 1, 0));
+  REMEDIATOR_RETURN_IF_ERROR(RemoveFile(old_wal));
+  std::unique_lock lock(mu_);
+  AddBlock(std::move(block));
+  for (auto& sp : streams_) {
+    StreamState& s = *sp;
+    s.head.clear();
+    s.head_lines.clear();
+    s.head_sm.clear();
+    s.head_min = INT64_MAX;
+    s.head_max = INT64_MIN;
+  }
+  head_entries_ = 0;
+  head_bytes_ = 0;
+  checkpoints_dirty_ = false;
+  lock.unlock();
+  return ApplyRetentionLocked();
+}
+
+Status Store::ApplyRetention() {
+  std::lock_guard wlock(write_mu_);
+  return ApplyRetentionLocked();
+}
+
+Status Store::ApplyRetentionLocked() {
+  if (options_.retention_ns <= 0 || blocks_.size() <= 1) return Status::Ok();
+  const int64_t cutoff = clock_->NowNs() - options_.retention_ns;
+  std::vector<std::shared_ptr<const BlockFile>> keep;
+  std::vector<const BlockFile*> dropped;
+  for (size_t i = 0; i < blocks_.size(); ++i) {
+    const bool newest = i + 1 == blocks_.size();
+    if (!newest && blocks_[i]->index().max_ts < cutoff) {
+      REMEDIATOR_RETURN_IF_ERROR(RemoveFile(blocks_[i]->path()));
+      dropped.push_back(blocks_[i].get());
+    } else {
+      keep.push_back(blocks_[i]);
+    }
+  }
+  if (dropped.empty()) return Status::Ok();
+  std::unique_lock lock(mu_);
+  for (auto& sp : streams_) {
+    auto& secs = sp->sections;
+    secs.erase(std::remove_if(secs.begin(), secs.end(),
+                              [&](const SectionRef& r) {
+                                return std::find(dropped.begin(), dropped.end(), r.block.get()) !=
+                                       dropped.end();
+                              }),
+               secs.end());
+  }
+  blocks_ = std::move(keep);  // readers holding a dropped block keep it open until done
+  lock.unlock();
+  return SyncDir(options_.dir);
+}
+
+Status Store::Close() {
+  std::lock_guard wlock(write_mu_);
+  if (closed_) return Status::Ok();
+  Status st = broken_.ok() ? SealLocked() : broken_;
+  wal_.Close();
+  closed_ = true;
+  return st;
+}
+
+std::vector<uint32_t> Store::MatchingStreams(std::span<const LabelMatcher> matchers) const {
+  // Narrow with the postings of the first equality matcher on a non-empty value, then check
+  // every matcher against the candidates.
+  const std::vector<uint32_t>* candidates = nullptr;
+  static const std::vector<uint32_t> kNone;
+  for (const LabelMatcher& m : matchers) {
+    if (m.op() != MatchOp::kEqual || m.value().empty()) continue;
+    auto name = postings_.find(m.name());
+    if (name == postings_.end()) return {};
+    auto value = name->second.find(m.value());
+    candidates = value == name->second.end() ? &kNone : &value->second;
+    break;
+  }
+  std::vector<uint32_t> out;
+  auto check = [&](uint32_t id) {
+    for (const LabelMatcher& m : matchers) {
+      if (!m.Matches(streams_[id]->labels)) return;
+    }
+    out.push_back(id);
+  };
+  if (candidates != nullptr) {
+    for (uint32_t id : *candidates) check(id);
+  } else {
+    for (uint32_t id = 0; id < streams_.size(); ++id) check(id);
+  }
+  return out;
+}
+
+std::vector<Labels> Store::Streams(std::span<const LabelMatcher> matchers) const {
+  std::shared_lock lock(mu_);
+  std::vector<Labels> out;
+  for (uint32_t id : MatchingStreams(matchers)) out.push_back(streams_[id]->labels);
+  return out;
+}
+
+Status Store::Select(const logql::StreamSelection& selection, const Visitor& visit) const {
+  if (selection.start_ns >= selection.end_ns) return Status::Ok();
+  struct Planned {
+    Labels labels;
+    std::vector<CursorSource> sources;
+  };
+  std::vector<Planned> plan;
+  {
+    std::shared_lock lock(mu_);
+    for (uint32_t id : MatchingStreams(selection.matchers)) {
+      const StreamState& s = *streams_[id];
+      Planned p;
+      uint32_t order = 0;
+      for (const SectionRef& r : s.sections) {
+        ++order;
+        if (r.max_ts < selection.start_ns || r.min_ts >= selection.end_ns) continue;  // pruned
+        p.sources.push_back(CursorSource{r.block, r.section, nullptr, r.min_ts, r.max_ts, order});
+      }
+      if (!s.head.empty() && s.head_max >= selection.start_ns && s.head_min < selection.end_ns) {
+        // Snapshot the head's entries in range, sorted, as a decoded section.
+        std::vector<uint32_t> idx;
+        for (uint32_t i = 0; i < s.head.size(); ++i) {
+          if (s.head[i].ts >= selection.start_ns && s.head[i].ts < selection.end_ns) idx.push_back(i);
+        }
+        std::stable_sort(idx.begin(), idx.end(),
+                         [&](uint32_t a, uint32_t b) { return s.head[a].ts < s.head[b].ts; });
+        std::vector<RawEntry> raw;
+        raw.reserve(idx.size());
+        for (uint32_t i : idx) {
+          const HeadEntry& e = s.head[i];
+          raw.push_back(RawEntry{e.ts, std::string_view(s.head_lines).substr(e.line_off, e.line_len),
+                                 std::span<const Label>(s.head_sm).subspan(e.sm_begin, e.sm_count)});
+        }
+        std::string encoded;
+        EncodeSection(raw, encoded);
+        auto section = Section::Decode(std::move(encoded));
+        if (!section.ok()) return Internal("store: head snapshot: " + section.status().message());
+        if (section->size() > 0) {
+          const int64_t lo = section->timestamp(0), hi = section->timestamp(section->size() - 1);
+          p.sources.push_back(CursorSource{nullptr, 0,
+                                           std::make_shared<const Section>(std::move(section).value()),
+                                           lo, hi, ++order});
+        }
+      }
+      if (p.sources.empty()) continue;
+      p.labels = s.labels;
+      plan.push_back(std::move(p));
+    }
+  }
+  for (Planned& p : plan) {
+    MergeCursor cursor(std::move(p.sources), selection.start_ns, selection.end_ns, selection.direction);
+    bool has_entry = false;
+    REMEDIATOR_RETURN_IF_ERROR(cursor.Prime(has_entry));
+    if (!has_entry) continue;
+    REMEDIATOR_RETURN_IF_ERROR(visit(p.labels, cursor));
+    REMEDIATOR_RETURN_IF_ERROR(cursor.status());
+  }
+  return Status::Ok();
+}
+
+StoreStats Store::Stats() const {
+  std::shared_lock lock(mu_);
+  StoreStats st;
+  st.streams = streams_.size();
+  st.blocks = blocks_.size();
+  for (const auto& b : blocks_) {
+    st.block_bytes += b->file_size();
+    for (const SectionMeta& m : b->index().sections) {
+      st.block_raw_bytes += m.raw_bytes;
+      st.block_entries += m.count;
+    }
+  }
+  st.wal_bytes = wal_.size();
+  st.head_entries = head_entries_;
+  st.head_line_bytes = head_bytes_;
+  st.recovered_torn_bytes = recovered_torn_bytes_;
+  st.damaged_blocks = damaged_blocks_;
+  return st;
+}
+
+}  // namespace remediator::store

@@ -1,0 +1,153 @@
+// The embedded log store: streams keyed by label set, a write-ahead log of length + CRC32C
+// framed records, sealed zstd-compressed blocks with a per-stream time-range index, a label
+// index for selectors, crash recovery that drops a torn tail, retention by age, and
+// checkpoints committed atomically with entries (exactly-once ingestion across restarts).
+// The on-disk format is described in docs/formats/store.md.
+//
+// Threading: Append/Seal/ApplyRetention/Close are serialized internally and may be called
+// from any thread; Select and the read accessors may run concurrently with them and with each
+// other.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <mutex>
+#include <shared_mutex>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/labels.h"
+#include "core/status.h"
+#include "logql/stream_source.h"
+#include "store/block.h"
+#include "store/checkpoint.h"
+#include "store/file_util.h"
+#include "store/rw_lock.h"
+
+namespace remediator::store {
+
+struct StoreOptions {
+  std::string dir;                      // created when absent
+  int64_t retention_ns = 0;             // 0 keeps everything
+  size_t block_bytes = 4u << 20;        // seal the head when its lines reach this many bytes
+  int zstd_level = 6;                   // for sealed blocks
+  bool sync = true;                     // fdatasync the WAL on every Append (durability)
+  const Clock* clock = nullptr;         // for retention; nullptr = the system clock
+};
+
+struct StoreStats {
+  size_t streams = 0;
+  size_t blocks = 0;
+  uint64_t block_bytes = 0;       // on disk
+  uint64_t block_raw_bytes = 0;   // uncompressed section bytes
+  uint64_t block_entries = 0;
+  uint64_t wal_bytes = 0;
+  uint64_t head_entries = 0;
+  uint64_t head_line_bytes = 0;
+  uint64_t recovered_torn_bytes = 0;  // dropped from a WAL tail at Open
+  size_t damaged_blocks = 0;          // set aside as *.damaged at Open
+};
+
+class Store final : public logql::StreamSource {
+ public:
+  // Opens (creating) the store in options.dir, recovering from a crash: a torn WAL tail is
+  // cut off, half-written blocks are removed, damaged blocks are set aside.
+  static Result<std::unique_ptr<Store>> Open(StoreOptions options);
+  ~Store() override;
+
+  // Durably appends `batch` and, in the same WAL record, `checkpoints`: after a crash either
+  // both are present or neither. Returns OK once on disk (fdatasync'ed when options.sync).
+  // Entries of one stream may come in any time order.
+  Status Append(std::span<const LogEntry> batch, std::span<const Checkpoint> checkpoints = {});
+
+  // The last committed checkpoint of each source / of one source.
+  std::vector<Checkpoint> Checkpoints() const;
+  std::optional<Checkpoint> GetCheckpoint(std::string_view source) const;
+
+  // Compresses the head into a sealed block now (a no-op when nothing changed).
+  Status Seal();
+  // Deletes sealed blocks whose newest entry is older than now - retention (the newest block
+  // is kept: it holds the checkpoints). Runs after every seal too.
+  Status ApplyRetention();
+  // Seals and closes the WAL; further Appends fail. Also done by the destructor.
+  Status Close();
+
+  // logql::StreamSource. Thread-safe.
+  Status Select(const logql::StreamSelection& selection, const Visitor& visit) const override;
+
+  // Label sets of the streams matching all matchers (all streams when empty).
+  std::vector<Labels> Streams(std::span<const LabelMatcher> matchers) const;
+
+  StoreStats Stats() const;
+  const std::string& dir() const { return options_.dir; }
+
+ private:
+  struct HeadEntry {
+    int64_t ts;
+    uint64_t line_off;
+    uint32_t line_len;
+    uint32_t sm_begin;
+    uint32_t sm_count;
+  };
+  struct SectionRef {
+    std::shared_ptr<const BlockFile> block;
+    uint32_t section;
+    int64_t min_ts, max_ts;
+  };
+  struct StreamState {
+    Labels labels;
+    std::vector<SectionRef> sections;  // block seq order
+    std::vector<HeadEntry> head;
+    std::string head_lines;
+    std::vector<Label> head_sm;
+    int64_t head_min = INT64_MAX, head_max = INT64_MIN;
+    bool declared_in_wal = false;
+  };
+
+  explicit Store(StoreOptions options);
+  Status Recover();
+  Status ReplayWal(const std::string& path, uint64_t& good_size);
+  uint32_t Intern(const Labels& labels);
+  void AddToHead(uint32_t id, int64_t ts, std::string_view line, std::span<const Label> sm);
+  void AddBlock(std::shared_ptr<const BlockFile> block);
+  Status SealLocked();
+  Status ApplyRetentionLocked();
+  Status OpenWal(uint64_t seq, uint64_t size);
+  std::string WalPath(uint64_t seq) const;
+  std::string BlockPath(uint64_t seq) const;
+  std::vector<uint32_t> MatchingStreams(std::span<const LabelMatcher> matchers) const;
+
+  StoreOptions options_;
+  SystemClock system_clock_;
+  const Clock* clock_;
+
+  // Lock order: write_mu_, then mu_. Writers (Append, Seal, ApplyRetention, Close) hold
+  // write_mu_ throughout and mu_ (exclusively) only while changing what readers see; the WAL
+  // write, fdatasync and block compression happen outside mu_. Readers hold mu_ shared.
+  std::mutex write_mu_;
+  mutable RwLock mu_;  // guards the state below (writers also hold write_mu_ to change it)
+  std::vector<std::unique_ptr<StreamState>> streams_;  // by id
+  std::map<Labels, uint32_t> ids_;
+  // name -> value -> stream ids (ascending): the label index for selectors.
+  std::map<std::string, std::map<std::string, std::vector<uint32_t>, std::less<>>, std::less<>> postings_;
+  std::vector<std::shared_ptr<const BlockFile>> blocks_;  // seq order
+  std::map<std::string, Checkpoint, std::less<>> checkpoints_;
+  bool checkpoints_dirty_ = false;
+  AppendFile wal_;
+  uint64_t wal_seq_ = 1;
+  uint64_t head_entries_ = 0;
+  uint64_t head_bytes_ = 0;
+  uint64_t recovered_torn_bytes_ = 0;
+  size_t damaged_blocks_ = 0;
+  bool closed_ = false;
+  Status broken_;  // a failed WAL repair; every later Append returns it
+  std::string record_;  // reused WAL record buffer
+  std::string frame_;
+  uint32_t last_id_ = UINT32_MAX;  // one-entry cache for Intern
+};
+
+}  // namespace remediator::store

@@ -1,0 +1,74 @@
+// Helpers for the store tests: temp folders, entries, reading everything back.
+#pragma once
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "core/labels.h"
+#include "store/store.h"
+
+namespace remediator::store::testing {
+
+// A fresh folder under $TMPDIR, removed at destruction.
+class TempDir {
+ public:
+  TempDir() {
+    const char* base = std::getenv("TMPDIR");
+    std::string tmpl = std::string(base && *base ? base : "/tmp") + "/store_test_XXXXXX";
+    path_ = ::mkdtemp(tmpl.data());
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+inline LogEntry Entry(const Labels& labels, int64_t ts, std::string line) {
+  LogEntry e;
+  e.timestamp_ns = ts;
+  e.line = std::move(line);
+  e.labels = labels;
+  return e;
+}
+
+struct Got {
+  std::string stream;
+  int64_t ts;
+  std::string line;
+  bool operator==(const Got&) const = default;
+};
+inline std::ostream& operator<<(std::ostream& os, const Got& g) {
+  return os << g.stream << " " << g.ts << " " << g.line;
+}
+
+inline std::vector<Got> SelectAll(const logql::StreamSource& src, std::vector<LabelMatcher> matchers,
+                                  int64_t start = INT64_MIN, int64_t end = INT64_MAX,
+                                  logql::Direction dir = logql::Direction::kForward) {
+  logql::StreamSelection sel;
+  sel.matchers = std::move(matchers);
+  sel.start_ns = start;
+  sel.end_ns = end;
+  sel.direction = dir;
+  std::vector<Got> out;
+  Status st = src.Select(sel, [&](const Labels& labels, logql::EntryCursor& cursor) {
+    logql::EntryView v;
+    while (cursor.Next(v)) out.push_back(Got{FormatLabels(labels), v.timestamp_ns, std::string(v.line)});
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  return out;
+}
+
+inline LabelMatcher M(std::string name, MatchOp op, std::string value) {
+  return LabelMatcher::Create(std::move(name), op, std::move(value)).value();
+}
+
+}  // namespace remediator::store::testing
