@@ -1,0 +1,91 @@
+// logql_query: times LogQL queries over one file through the engine, for bench/compare-logql.sh.
+//
+//   logql_query --file PATH --labels '{job="traefik-access"}' --time-field StartUTC
+//               --start RFC3339 --end RFC3339 --step 1h [--limit 1000] [--runs 3] QUERY...
+//
+// Prints one line per query: the median wall time of the runs and MB/s over the file size
+// (MB = 10^6 bytes), plus the result size. The index build (reading each line's time) is
+// timed and printed separately.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "core/duration.h"
+#include "core/time_format.h"
+#include "logql/eval/engine.h"
+#include "logql/source/file_source.h"
+#include "logql/syntax/parse.h"
+
+using namespace remediator;
+
+int main(int argc, char** argv) {
+  std::string file, labels = "{job=\"traefik-access\"}", time_field = "StartUTC", start, end, step = "1h";
+  int64_t limit = 1000;
+  int runs = 3;
+  std::vector<std::string> queries;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
+    if (a == "--file") file = next();
+    else if (a == "--labels") labels = next();
+    else if (a == "--time-field") time_field = next();
+    else if (a == "--start") start = next();
+    else if (a == "--end") end = next();
+    else if (a == "--step") step = next();
+    else if (a == "--limit") limit = std::atoll(next().c_str());
+    else if (a == "--runs") runs = std::atoi(next().c_str());
+    else queries.push_back(a);
+  }
+  auto matchers = logql::syntax::ParseMatchers(labels);
+  if (file.empty() || !matchers.ok() || start.empty() || end.empty()) {
+    std::fprintf(stderr, "usage: logql_query --file PATH --start T --end T [--labels SEL] [--step D] QUERY...\n");
+    return 2;
+  }
+  std::vector<Label> ls;
+  for (const auto& m : *matchers) ls.push_back(Label{m.name(), m.value()});
+  auto t0 = std::chrono::steady_clock::now();
+  auto source = logql::FileStreamSource::Open({logql::FileStream{file, MakeLabels(ls)}},
+                                              logql::FileSourceOptions{time_field, 2});
+  if (!source.ok()) {
+    std::fprintf(stderr, "logql_query: %s\n", source.status().message().c_str());
+    return 1;
+  }
+  double index_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  double mb = static_cast<double>((*source)->total_bytes()) / 1e6;
+  std::printf("index: %.3f s for %.0f MB, %llu lines (%.0f MB/s)\n", index_s, mb,
+              static_cast<unsigned long long>((*source)->total_lines()), mb / index_s);
+  logql::Engine engine(**source);
+  for (const std::string& q : queries) {
+    logql::QueryParams p;
+    p.query = q;
+    p.start_ns = *ParseTimeArg(start);
+    p.end_ns = *ParseTimeArg(end);
+    p.step_ns = *ParseDuration(step);
+    p.limit = limit;
+    std::vector<double> times;
+    size_t result_size = 0;
+    std::string error;
+    for (int r = 0; r < runs; ++r) {
+      auto t1 = std::chrono::steady_clock::now();
+      auto res = engine.Query(p);
+      times.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count());
+      if (!res.ok()) {
+        error = res.status().message();
+        break;
+      }
+      result_size = res->matrix.size() + res->vector.size();
+      for (const auto& s : res->streams) result_size += s.entries.size();
+    }
+    if (!error.empty()) {
+      std::printf("%-60.60s  error: %s\n", q.c_str(), error.c_str());
+      continue;
+    }
+    std::sort(times.begin(), times.end());
+    double med = times[times.size() / 2];
+    std::printf("%-60.60s  %8.3f s  %8.0f MB/s  (%zu results)\n", q.c_str(), med, mb / med, result_size);
+  }
+  return 0;
+}
