@@ -117,6 +117,11 @@ struct ParsedRange {
   bool has_range = false;
 };
 
+// Bounds that keep recursion (here, in the printer and in destructors) far from the stack
+// limit on hostile input; real queries stay well below them.
+constexpr int kMaxNesting = 1000;
+constexpr int kMaxBinaryNodes = 10000;
+
 class Parser {
  public:
   explicit Parser(std::string_view query) : tokens_(Lex(query)) {}
@@ -244,7 +249,34 @@ class Parser {
     }
   }
 
+  // Counts one level of recursion for as long as it lives.
+  class NestingGuard {
+   public:
+    explicit NestingGuard(int& depth) : depth_(depth) { ++depth_; }
+    ~NestingGuard() { --depth_; }
+    NestingGuard(const NestingGuard&) = delete;
+    NestingGuard& operator=(const NestingGuard&) = delete;
+    bool too_deep() const { return depth_ > kMaxNesting; }
+
+   private:
+    int& depth_;
+  };
+
+  Status TooDeep() const {
+    return ErrorAt(Cur(), fmt::format("query nested too deeply (more than {} levels)", kMaxNesting));
+  }
+
+  Status CountBinaryNode() {
+    if (++binary_nodes_ > kMaxBinaryNodes) {
+      return ErrorAt(Cur(), fmt::format("query too large (more than {} binary operations)",
+                                        kMaxBinaryNodes));
+    }
+    return Status::Ok();
+  }
+
   Result<Expr> ParseExpr(int min_prec) {
+    NestingGuard guard(depth_);
+    if (guard.too_deep()) return TooDeep();
     REMEDIATOR_ASSIGN_OR_RETURN(Expr lhs, ParsePrimary());
     while (true) {
       std::optional<BinaryOp> op = CurBinaryOp();
@@ -252,6 +284,7 @@ class Parser {
       int prec = Precedence(*op);
       if (prec < min_prec) break;
       Advance();
+      REMEDIATOR_RETURN_IF_ERROR(CountBinaryNode());
       REMEDIATOR_ASSIGN_OR_RETURN(BinOpModifier mod, ParseBinOpModifier());
       int next_min = *op == BinaryOp::kPow ? prec : prec + 1;
       REMEDIATOR_ASSIGN_OR_RETURN(Expr rhs, ParseExpr(next_min));
@@ -874,9 +907,12 @@ class Parser {
   //   unit := primary [ ("," | <juxtaposition>) or ]
 
   Result<LabelFilter> ParseLabelFilterOr() {
+    NestingGuard guard(depth_);
+    if (guard.too_deep()) return TooDeep();
     REMEDIATOR_ASSIGN_OR_RETURN(LabelFilter left, ParseLabelFilterAnd());
     while (IsWord(Cur(), "or")) {
       Advance();
+      REMEDIATOR_RETURN_IF_ERROR(CountBinaryNode());
       REMEDIATOR_ASSIGN_OR_RETURN(LabelFilter right, ParseLabelFilterAnd());
       left = LabelFilter{BinaryLabelFilter{false, std::move(left), std::move(right)}};
     }
@@ -887,6 +923,7 @@ class Parser {
     REMEDIATOR_ASSIGN_OR_RETURN(LabelFilter left, ParseLabelFilterUnit());
     while (IsWord(Cur(), "and")) {
       Advance();
+      REMEDIATOR_RETURN_IF_ERROR(CountBinaryNode());
       REMEDIATOR_ASSIGN_OR_RETURN(LabelFilter right, ParseLabelFilterUnit());
       left = LabelFilter{BinaryLabelFilter{true, std::move(left), std::move(right)}};
     }
@@ -909,6 +946,7 @@ class Parser {
       joined = true;
     }
     if (!joined) return first;
+    REMEDIATOR_RETURN_IF_ERROR(CountBinaryNode());
     REMEDIATOR_ASSIGN_OR_RETURN(LabelFilter rest, ParseLabelFilterOr());
     return LabelFilter{BinaryLabelFilter{true, std::move(first), std::move(rest)}};
   }
@@ -1062,6 +1100,8 @@ class Parser {
   }
 
   Result<LogRange> ParseLogRange() {
+    NestingGuard guard(depth_);
+    if (guard.too_deep()) return TooDeep();
     if (Cur().kind != TokenKind::kLeftParen) {
       REMEDIATOR_ASSIGN_OR_RETURN(ParsedRange p, ParseLogRangeBody(false));
       return std::move(p.range);
@@ -1086,6 +1126,8 @@ class Parser {
 
   std::vector<Token> tokens_;
   size_t pos_ = 0;
+  int depth_ = 0;
+  int binary_nodes_ = 0;
 };
 
 Status CheckSize(std::string_view query) {

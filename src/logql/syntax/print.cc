@@ -23,7 +23,11 @@ std::string MatcherText(const LabelMatcher& m) {
   return fmt::format("{}{}{}", m.name(), MatchOpText(m.op()), QuoteString(m.value()));
 }
 
-std::string RangeDuration(int64_t ns) { return FormatDuration(ns); }
+// Prometheus notation ("5m", "1h30m") where it is exact, Go's otherwise ("1.5µs", "-5m0s").
+std::string RangeDuration(int64_t ns) {
+  if (ns > 0 && ns % 1'000'000 == 0) return FormatDuration(ns);
+  return FormatGoDuration(ns);
+}
 
 // Literal values that have no number syntax print as expressions that fold back to them.
 std::string LiteralText(double v) {

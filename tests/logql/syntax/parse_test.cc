@@ -135,6 +135,27 @@ TEST(ParseTest, ErrorsCarryPositions) {
   }
 }
 
+TEST(ParseTest, HostileNestingIsAnErrorNotACrash) {
+  std::string deep = std::string(60000, '(') + "1" + std::string(60000, ')');
+  auto e = Parse(deep);
+  ASSERT_FALSE(e.ok());
+  EXPECT_NE(e.status().message().find("nested too deeply"), std::string::npos);
+
+  std::string filters = R"({a="b"} | x=1)";
+  for (int i = 0; i < 20000; ++i) filters += ", x=1";
+  EXPECT_FALSE(Parse(filters).ok());
+
+  std::string chain = "vector(1)";
+  for (int i = 0; i < 12000; ++i) chain += "+vector(1)";
+  EXPECT_FALSE(Parse(chain).ok());
+
+  std::string long_ok = "vector(1)";
+  for (int i = 0; i < 500; ++i) long_ok += "+vector(1)";
+  auto ok = Parse(long_ok);
+  ASSERT_TRUE(ok.ok()) << ok.status().message();
+  ExpectRoundTrip(*ok);
+}
+
 TEST(ParseTest, ApiKinds) {
   EXPECT_FALSE(ParseSampleExpr(R"({a="b"})").ok());
   EXPECT_TRUE(ParseSampleExpr(R"(rate({a="b"}[1m]))").ok());
