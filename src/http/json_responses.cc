@@ -1,0 +1,40 @@
+#include "http/json_responses.h"
+
+#include "core/json_writer.h"
+
+namespace remediator::http {
+
+std::string DecisionsJson(const std::vector<remediation::DecisionSummary>& decisions) {
+  std::string out;
+  out.reserve(64 + decisions.size() * 192);
+  out += R"({"status":"success","decisions":[)";
+  bool first = true;
+  for (const remediation::DecisionSummary& d : decisions) {
+    if (!first) out += ',';
+    first = false;
+    out += R"({"decision_id":)";
+    AppendJsonString(out, d.decision_id);
+    out += R"(,"alert":)";
+    AppendJsonString(out, d.alert);
+    out += R"(,"fingerprint":)";
+    AppendJsonString(out, d.fingerprint);
+    out += R"(,"playbook":)";
+    AppendJsonString(out, d.playbook);
+    out += R"(,"action":)";
+    AppendJsonString(out, d.action);
+    out += R"(,"reason":)";
+    AppendJsonString(out, d.reason);
+    out += '}';
+  }
+  out += "]}\n";
+  return out;
+}
+
+std::string ErrorJson(std::string_view message) {
+  std::string out = R"({"status":"error","error":)";
+  AppendJsonString(out, message);
+  out += "}\n";
+  return out;
+}
+
+}  // namespace remediator::http

@@ -1,0 +1,291 @@
+#include "http/server.h"
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+
+#include <sys/socket.h>
+
+#include <httplib.h>
+#include <spdlog/spdlog.h>
+
+#include "alerts/payload.h"
+#include "core/json_writer.h"
+#include "http/json_responses.h"
+
+namespace remediator::http {
+namespace {
+
+constexpr const char* kJson = "application/json";
+constexpr const char* kWebhookPattern = "/webhook|/api/v1/alerts/webhook";
+
+int HttpStatusFor(StatusCode code) {
+  switch (code) {
+    case StatusCode::kOk:
+      return 200;
+    case StatusCode::kInvalidArgument:
+      return 400;
+    case StatusCode::kNotFound:
+      return 404;
+    case StatusCode::kFailedPrecondition:
+      return 409;
+    case StatusCode::kResourceExhausted:
+      return 429;
+    case StatusCode::kUnavailable:
+      return 503;
+    case StatusCode::kDataLoss:
+    case StatusCode::kInternal:
+      return 500;
+  }
+  return 500;
+}
+
+void SetError(httplib::Response& res, int status, std::string_view message) {
+  res.status = status;
+  res.set_content(ErrorJson(message), kJson);
+}
+
+// "application/json; charset=utf-8" -> true. Media types are case-insensitive.
+bool IsJsonContentType(std::string_view value) {
+  size_t semi = value.find(';');
+  std::string_view media = value.substr(0, semi);
+  while (!media.empty() && media.front() == ' ') media.remove_prefix(1);
+  while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
+  constexpr std::string_view kWant = "application/json";
+  if (media.size() != kWant.size()) return false;
+  for (size_t i = 0; i < media.size(); ++i) {
+    char c = media[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != kWant[i]) return false;
+  }
+  return true;
+}
+
+bool IsWebhookPath(std::string_view path) {
+  return path == "/webhook" || path == "/api/v1/alerts/webhook";
+}
+
+}  // namespace
+
+struct Server::Impl {
+  httplib::Server http;
+};
+
+Server::Server(ServerOptions options, remediation::RemediationService& service)
+    : options_(std::move(options)), service_(service), impl_(std::make_unique<Impl>()) {
+  httplib::Server& h = impl_->http;
+  const int threads = options_.threads > 0 ? options_.threads : 1;
+  h.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  h.set_payload_max_length(options_.max_body_bytes);
+  h.set_keep_alive_max_count(options_.keep_alive_max_requests);
+  h.set_tcp_nodelay(true);
+  // httplib's default also sets SO_REUSEPORT, which lets a second instance bind the same port
+  // and silently split the webhooks: only SO_REUSEADDR (fast restarts).
+  h.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
+  RegisterRoutes();
+}
+
+Server::~Server() { Stop(); }
+
+bool Server::ready() const {
+  return !stopping_.load() && run_active_.load() && impl_->http.is_running();
+}
+
+void Server::RegisterRoutes() {
+  httplib::Server& h = impl_->http;
+  const Authenticator& auth = options_.auth;
+  remediation::RemediationService& service = service_;
+
+  // Answers 401 and returns false unless the request carries valid credentials.
+  auto authorized = [&auth](const httplib::Request& req, httplib::Response& res) {
+    if (auth.Check(req.get_header_value("Authorization"))) return true;
+    res.set_header("WWW-Authenticate", "Bearer realm=\"remediator\"");
+    SetError(res, 401, "missing or invalid credentials");
+    return false;
+  };
+  auto method_not_allowed = [](const char* allow) {
+    return [allow](const httplib::Request& req, httplib::Response& res) {
+      res.set_header("Allow", allow);
+      SetError(res, 405, "method " + req.method + " not allowed here; use " + allow);
+    };
+  };
+  auto only = [&h, &method_not_allowed](const std::string& pattern, const char* allow) {
+    auto handler = method_not_allowed(allow);
+    if (std::string_view(allow) != "GET") h.Get(pattern, handler);
+    if (std::string_view(allow) != "POST") h.Post(pattern, handler);
+    h.Put(pattern, handler);
+    h.Patch(pattern, handler);
+    h.Delete(pattern, handler);
+    h.Options(pattern, handler);
+  };
+
+  // The webhook: auth, content type, parse, Submit. Nothing runs unless all pass.
+  h.Post(kWebhookPattern, [&service, authorized](const httplib::Request& req,
+                                                   httplib::Response& res) {
+    if (!authorized(req, res)) return;
+    if (!IsJsonContentType(req.get_header_value("Content-Type"))) {
+      SetError(res, 415, "Content-Type must be application/json");
+      return;
+    }
+    Result<alerts::Payload> payload = alerts::ParsePayload(req.body);
+    if (!payload.ok()) {
+      SetError(res, 400, "invalid webhook payload: " + payload.status().message());
+      return;
+    }
+    Result<std::vector<remediation::DecisionSummary>> decisions = service.Submit(*payload);
+    if (!decisions.ok()) {
+      int status = HttpStatusFor(decisions.status().code());
+      if (status >= 500) {
+        spdlog::error("webhook: decisions not recorded ({}), answering {} so Alertmanager retries",
+                      decisions.status().ToString(), status);
+      }
+      SetError(res, status, decisions.status().message());
+      return;
+    }
+    res.set_content(DecisionsJson(*decisions), kJson);
+  });
+  only(kWebhookPattern, "POST");
+
+  auto set_paused = [&service, authorized](bool paused) {
+    return [&service, authorized, paused](const httplib::Request& req, httplib::Response& res) {
+      if (!authorized(req, res)) return;
+      Status st = service.SetPaused(paused);
+      if (!st.ok()) {
+        SetError(res, HttpStatusFor(st.code()), st.message());
+        return;
+      }
+      spdlog::warn("remediation {} through the API", paused ? "PAUSED" : "resumed");
+      res.set_content(std::string(R"({"status":"success","paused":)") +
+                          (service.paused() ? "true" : "false") + "}\n",
+                      kJson);
+    };
+  };
+  h.Post("/api/v1/pause", set_paused(true));
+  only("/api/v1/pause", "POST");
+  h.Post("/api/v1/resume", set_paused(false));
+  only("/api/v1/resume", "POST");
+
+  const std::string circuit_pattern = "/api/v1/circuits/([^/]+)/reset";
+  h.Post(circuit_pattern, [&service, authorized](const httplib::Request& req,
+                                                   httplib::Response& res) {
+    if (!authorized(req, res)) return;
+    std::string playbook = req.matches[1];
+    Status st = service.ResetCircuit(playbook);
+    if (!st.ok()) {
+      SetError(res, HttpStatusFor(st.code()), st.message());
+      return;
+    }
+    std::string body = R"({"status":"success","playbook":)";
+    body += JsonString(playbook);
+    body += R"(,"circuit":"closed"})";
+    body += '\n';
+    res.set_content(body, kJson);
+  });
+  only(circuit_pattern, "POST");
+
+  h.Get("/-/healthy", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("Healthy.\n", "text/plain");
+  });
+  only("/-/healthy", "GET");
+  h.Get("/-/ready", [this](const httplib::Request&, httplib::Response& res) {
+    if (ready()) {
+      res.set_content("Ready.\n", "text/plain");
+    } else {
+      res.status = 503;
+      res.set_content("Shutting down.\n", "text/plain");
+    }
+  });
+  only("/-/ready", "GET");
+  h.Get("/metrics", [this, &service](const httplib::Request&, httplib::Response& res) {
+    std::string out;
+    out.reserve(8192);
+    service.AppendMetrics(out);
+    webhook_requests_.AppendMetrics(out, "remediator_webhook_requests_total",
+                                    "Webhook requests answered, by HTTP status code.");
+    res.set_content(out, "text/plain; version=0.0.4; charset=utf-8");
+  });
+  only("/metrics", "GET");
+  h.Get("/api/v1/status", [&service](const httplib::Request&, httplib::Response& res) {
+    std::string body = service.StatusJson();
+    body += '\n';
+    res.set_content(body, kJson);
+  });
+  only("/api/v1/status", "GET");
+
+  // Errors httplib produces itself (unknown path, 413, unparsable request) get a JSON body too.
+  h.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    switch (res.status) {
+      case 404:
+        res.set_content(ErrorJson("no such endpoint: " + req.path), kJson);
+        break;
+      case 413:
+        res.set_content(ErrorJson("request body too large"), kJson);
+        break;
+      default:
+        res.set_content(ErrorJson("bad request (HTTP " + std::to_string(res.status) + ")"), kJson);
+        break;
+    }
+  });
+  h.set_exception_handler(
+      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+        std::string what = "unknown";
+        try {
+          std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+          what = e.what();
+        } catch (...) {
+        }
+        spdlog::error("{} {}: internal error: {}", req.method, req.path, what);
+        SetError(res, 500, "internal error");
+      });
+  h.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+    if (IsWebhookPath(req.path)) webhook_requests_.Count(res.status);
+  });
+}
+
+Result<int> Server::Bind(const ListenAddress& address) {
+  httplib::Server& h = impl_->http;
+  errno = 0;
+  int port = address.port;
+  if (port == 0) {
+    port = h.bind_to_any_port(address.host);
+    if (port < 0) port = -1;
+  } else if (!h.bind_to_port(address.host, port)) {
+    port = -1;
+  }
+  if (port < 0) {
+    int err = errno;
+    return Unavailable("cannot listen on " + address.host + ":" + std::to_string(address.port) +
+                       (err != 0 ? std::string(": ") + std::strerror(err) : std::string()));
+  }
+  return port;
+}
+
+Status Server::Run() {
+  run_active_.store(true);
+  if (stopping_.load()) {
+    run_active_.store(false);
+    return Status::Ok();
+  }
+  bool ok = impl_->http.listen_after_bind();
+  run_active_.store(false);
+  if (!ok && !stopping_.load()) return Unavailable("the listening socket failed");
+  return Status::Ok();
+}
+
+void Server::Stop() {
+  stopping_.store(true);
+  // Run may be between its stopping_ check and httplib's accept loop: wait until the loop runs
+  // (or Run returned), so stop() reaches it.
+  while (run_active_.load() && !impl_->http.is_running()) std::this_thread::yield();
+  impl_->http.stop();
+}
+
+}  // namespace remediator::http
