@@ -20,7 +20,8 @@ class FakeService final : public remediation::RemediationService {
     std::vector<remediation::DecisionSummary> out;
     for (const alerts::Alert& a : payload.alerts) {
       remediation::DecisionSummary d;
-      d.decision_id = "d" + std::to_string(++next_id_);
+      d.decision_id = std::to_string(++next_id_);
+      d.decision_id.insert(d.decision_id.begin(), 'd');
       d.alert = a.name();
       d.fingerprint = a.fingerprint;
       d.playbook = "restart-service";
@@ -36,7 +37,7 @@ class FakeService final : public remediation::RemediationService {
   }
   bool paused() const override { return paused_; }
   Status ResetCircuit(std::string_view playbook) override {
-    if (playbook != "restart-service") return NotFound("unknown playbook \"" + std::string(playbook) + "\"");
+    if (playbook != "restart-service") return NotFound(std::string("unknown playbook ").append(playbook));
     std::lock_guard<std::mutex> lock(mu_);
     resets_.emplace_back(playbook);
     return Status::Ok();
