@@ -245,7 +245,9 @@ void Server::RegisterRoutes() {
         spdlog::error("{} {}: internal error: {}", req.method, req.path, what);
         SetError(res, 500, "internal error");
       });
-  h.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+  // Runs for every answer (errors included) just before it is written, so a client that got
+  // its answer sees it counted.
+  h.set_post_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     if (IsWebhookPath(req.path)) webhook_requests_.Count(res.status);
   });
 }

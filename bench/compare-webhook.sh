@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Webhook -> decision throughput and latency: `remediator serve` against the seed-shaped Python
+# handler (bench/baseline/seed_handler.py), both driven by wrk (16 connections, POST script
+# bench/webhook_post.lua) on loopback, both fsyncing every decision (remediator by group
+# commit). The payloads end deduplicated or rate-limited (the hot path; no playbook runs).
+#
+# usage: bench/compare-webhook.sh [BUILD_DIR]   env: DURATION (10s) CONNECTIONS (16)
+#        THREADS (2, wrk threads) BENCH_ALERTS (1 alert per payload)
+set -euo pipefail
+build=${1:-build}
+duration=${DURATION:-10s}
+connections=${CONNECTIONS:-16}
+wrk_threads=${THREADS:-2}
+export BENCH_ALERTS=${BENCH_ALERTS:-1}
+here="$(cd "$(dirname "$0")" && pwd)"
+bin="$build/remediator"
+[ -x "$bin" ] || bin="$build/src/cli/remediator"
+for tool in wrk python3 curl; do
+  command -v "$tool" >/dev/null || { echo "compare-webhook: $tool not installed" >&2; exit 1; }
+done
+[ -x "$bin" ] || { echo "compare-webhook: $bin not built" >&2; exit 1; }
+
+# On disk (not tmpfs) so fsync costs what it costs.
+work="$(mktemp -d "$build/bench-webhook.XXXXXX")"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+head -c 24 /dev/urandom | base64 | tr -d '/+=\n' > "$work/token"
+export BENCH_TOKEN="$(cat "$work/token")"
+cat > "$work/remediator.yml" <<YML
+listen: 127.0.0.1:0
+auth: {bearer_token_file: token}
+decision_log: decisions.jsonl
+state: state.db
+min_confidence: 80
+guards:
+  rate_limit: {max: 5, window: 1h}
+  idempotency: {window: 5m}
+  circuit_breaker: {failures: 3, cooldown: 30m}
+  oscillation: {threshold: 3, window: 15m}
+  protected_services: [traefik, authelia]
+playbooks:
+  restart-service:
+    command: [/bin/true]
+    timeout: 10s
+    parameters: {service: '^[a-z0-9][a-z0-9_.@-]*$'}
+routes:
+  - matchers: ['alertname =~ "Bench.*"']
+    playbook: restart-service
+    confidence: 90
+    service: '{{ .Labels.name }}'
+    parameters: {service: '{{ .Labels.name }}'}
+YML
+
+wait_ready() {  # url
+  for _ in $(seq 1 200); do
+    if curl -fsS -o /dev/null "$1" 2>/dev/null; then return 0; fi
+    sleep 0.05
+  done
+  echo "compare-webhook: $1 did not come up" >&2
+  return 1
+}
+
+run_wrk() {  # name url
+  local out
+  out=$(wrk -t"$wrk_threads" -c"$connections" -d"$duration" --latency -s "$here/webhook_post.lua" "$2")
+  echo "$out" | grep '^RESULT' | sed "s/^RESULT/$1/"
+}
+
+decisions_by_action() {  # log
+  python3 - "$1" <<'PY'
+import collections, json, sys
+c = collections.Counter()
+for line in open(sys.argv[1]):
+    try:
+        c[json.loads(line)["action"]] += 1
+    except Exception:
+        c["(unparsable)"] += 1
+print("  decisions by action:", dict(c.most_common()))
+PY
+}
+
+echo "machine: $(nproc) cores, $(uname -r); wrk -t$wrk_threads -c$connections -d$duration; $BENCH_ALERTS alert(s) per payload"
+
+# remediator
+"$bin" serve --config "$work/remediator.yml" 2> "$work/serve.log" &
+pids+=($!)
+port=""
+for _ in $(seq 1 200); do
+  port=$(sed -n 's/.*listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/serve.log" | head -1)
+  [ -n "$port" ] && break
+  sleep 0.05
+done
+[ -n "$port" ] || { cat "$work/serve.log" >&2; exit 1; }
+wait_ready "http://127.0.0.1:$port/-/ready"
+r1=$(run_wrk remediator "http://127.0.0.1:$port")
+echo "$r1"
+decisions_by_action "$work/decisions.jsonl"
+kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true
+
+# the seed-shaped Python handler
+pyport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+python3 "$here/baseline/seed_handler.py" "$pyport" "$work/seed-decisions.jsonl" "$work/token" > "$work/seed.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 200); do grep -q listening "$work/seed.log" 2>/dev/null && break; sleep 0.05; done
+r2=$(run_wrk python-seed "http://127.0.0.1:$pyport")
+echo "$r2"
+decisions_by_action "$work/seed-decisions.jsonl"
+
+rps1=$(echo "$r1" | sed -n 's/.* rps=\([0-9]*\).*/\1/p')
+rps2=$(echo "$r2" | sed -n 's/.* rps=\([0-9]*\).*/\1/p')
+p99a=$(echo "$r1" | sed -n 's/.* p99_us=\([0-9]*\).*/\1/p')
+p99b=$(echo "$r2" | sed -n 's/.* p99_us=\([0-9]*\).*/\1/p')
+python3 - "$rps1" "$rps2" "$p99a" "$p99b" "$BENCH_ALERTS" <<'PY'
+import sys
+r1, r2, p1, p2, k = (float(x or 0) for x in sys.argv[1:])
+print(f"decisions/s: remediator {r1*k:,.0f}  python-seed {r2*k:,.0f}  ratio {r1/max(r2,1):.1f}x;"
+      f"  p99: remediator {p1/1000:.2f} ms  python-seed {p2/1000:.2f} ms"
+      f"  (targets: 25,000 decisions/s, p99 < 2 ms)")
+PY
