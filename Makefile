@@ -22,7 +22,7 @@ build: deps $(BUILD)/build.ninja
 # Starts the server on 127.0.0.1 with the example config and harmless demo playbooks.
 run: build
 	@deploy/example/prepare.sh $(BUILD)
-	$(BUILD)/remediator serve --config $(CONFIG)
+	$(BUILD)/src/cli/remediator serve --config $(CONFIG)
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 300

@@ -12,6 +12,8 @@ if [ ! -s "$run/token" ]; then
 fi
 listen=$(sed -n 's/^listen: *\([^ #]*\).*/\1/p' "$here/remediator.yml")
 addr="http://${listen:-127.0.0.1:9095}"
+bin="$build/src/cli/remediator"
+[ -x "$build/remediator" ] && bin="$build/remediator"
 cat <<MSG
 
 remediator: serving $here/remediator.yml on $addr (Ctrl-C stops it).
@@ -23,6 +25,6 @@ Send a test alert (in another terminal):
     --data @$here/test-alert.json $addr/webhook
 
 Then: tail $run/decision-log.jsonl;  curl -s $addr/metrics | grep remediator_;
-      $build/remediator pause --addr $addr --token-file $run/token   (and resume)
+      $bin pause --addr $addr --token-file $run/token   (and resume)
 
 MSG
