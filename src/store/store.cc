@@ -1,5 +1,9 @@
 #include "store/store.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cinttypes>
 #include <cstdio>
@@ -46,7 +50,10 @@ void EncodeLabelsTo(std::string& out, const Labels& labels) {
 Store::Store(StoreOptions options)
     : options_(std::move(options)), clock_(options_.clock ? options_.clock : &system_clock_) {}
 
-Store::~Store() { (void)Close(); }
+Store::~Store() {
+  (void)Close();
+  if (lock_fd_ >= 0) ::close(lock_fd_);
+}
 
 std::string Store::WalPath(uint64_t seq) const {
   return fmt::format("{}/{}{:016x}{}", options_.dir, kWalPrefix, seq, kWalSuffix);
@@ -87,7 +94,7 @@ void Store::AddToHead(uint32_t id, int64_t ts, std::string_view line, std::span<
   s.head_min = std::min(s.head_min, ts);
   s.head_max = std::max(s.head_max, ts);
   ++head_entries_;
-  head_bytes_ += line.size();
+  head_bytes_ += line.size() + sizeof(HeadEntry);  // what the head costs in memory, roughly
 }
 
 void Store::AddBlock(std::shared_ptr<const BlockFile> block) {
@@ -182,12 +189,24 @@ Status Store::ReplayWal(const std::string& path, uint64_t& good_size) {
 Status Store::Recover() {
   // No reader can see the store yet; write_mu_ keeps the *Locked helpers' contract.
   std::lock_guard wlock(write_mu_);
-  REMEDIATOR_RETURN_IF_ERROR(MakeDirs(options_.dir));
+  const bool ro = options_.read_only;
+  if (ro) {
+    closed_ = true;  // no WAL: Append and Seal fail
+  } else {
+    REMEDIATOR_RETURN_IF_ERROR(MakeDirs(options_.dir));
+    const std::string lock_path = options_.dir + "/LOCK";
+    lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (lock_fd_ < 0) return Internal("open " + lock_path);
+    if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+      return FailedPrecondition("in use by another process (" + lock_path + " is locked)");
+    }
+  }
   REMEDIATOR_ASSIGN_OR_RETURN(std::vector<std::string> names, ListDir(options_.dir));
   std::vector<uint64_t> block_seqs, wal_seqs;
   for (const std::string& name : names) {
     uint64_t seq;
     if (std::string_view(name).ends_with(kTempSuffix)) {
+      if (ro) continue;
       REMEDIATOR_RETURN_IF_ERROR(RemoveFile(options_.dir + "/" + name));  // a half-written block
     } else if (ParseSeq(name, kBlockPrefix, kBlockSuffix, seq)) {
       block_seqs.push_back(seq);
@@ -201,6 +220,7 @@ Status Store::Recover() {
   for (uint64_t seq : block_seqs) {
     auto block = BlockFile::Open(BlockPath(seq));
     if (!block.ok()) {
+      if (ro) continue;  // damaged, or deleted by the writer's retention meanwhile
       if (block.status().code() != StatusCode::kDataLoss) return block.status();
       // Set the damaged block aside rather than refuse to start; the operator can inspect it.
       std::rename(BlockPath(seq).c_str(), (BlockPath(seq) + ".damaged").c_str());
@@ -216,12 +236,15 @@ Status Store::Recover() {
   uint64_t wal_seq = max_block + 1, wal_size = 0;
   for (uint64_t seq : wal_seqs) {
     if (seq <= max_block) {  // already sealed into a block; the delete did not happen
-      REMEDIATOR_RETURN_IF_ERROR(RemoveFile(WalPath(seq)));
+      if (!ro) REMEDIATOR_RETURN_IF_ERROR(RemoveFile(WalPath(seq)));
       continue;
     }
-    REMEDIATOR_RETURN_IF_ERROR(ReplayWal(WalPath(seq), wal_size));
+    Status replayed = ReplayWal(WalPath(seq), wal_size);
+    if (ro && !replayed.ok()) continue;  // sealed and deleted by the writer meanwhile
+    REMEDIATOR_RETURN_IF_ERROR(replayed);
     wal_seq = seq;
   }
+  if (ro) return Status::Ok();
   const size_t unsealed = static_cast<size_t>(
       std::count_if(wal_seqs.begin(), wal_seqs.end(), [&](uint64_t s) { return s > max_block; }));
   REMEDIATOR_RETURN_IF_ERROR(OpenWal(wal_seq, wal_size));  // truncates a torn tail
@@ -362,9 +385,11 @@ Status Store::SealLocked() {
   AddBlock(std::move(block));
   for (auto& sp : streams_) {
     StreamState& s = *sp;
-    s.head.clear();
-    s.head_lines.clear();
-    s.head_sm.clear();
+    // Give the memory back: with many streams, kept capacities would add up past the
+    // head's byte budget.
+    std::vector<HeadEntry>().swap(s.head);
+    std::string().swap(s.head_lines);
+    std::vector<Label>().swap(s.head_sm);
     s.head_min = INT64_MAX;
     s.head_max = INT64_MIN;
   }
@@ -377,6 +402,7 @@ Status Store::SealLocked() {
 
 Status Store::ApplyRetention() {
   std::lock_guard wlock(write_mu_);
+  if (options_.read_only) return FailedPrecondition("store is open read-only");
   return ApplyRetentionLocked();
 }
 

@@ -34,9 +34,13 @@ struct StoreOptions {
   std::string dir;                      // created when absent
   int64_t retention_ns = 0;             // 0 keeps everything
   size_t block_bytes = 4u << 20;        // seal the head when its lines reach this many bytes
-  int zstd_level = 6;                   // for sealed blocks
+  int zstd_level = 1;                   // for sealed blocks (1: as small as 6 on access logs, half the CPU)
   bool sync = true;                     // fdatasync the WAL on every Append (durability)
   const Clock* clock = nullptr;         // for retention; nullptr = the system clock
+  // Open for queries only, beside a running writer (another process): nothing on disk is
+  // changed (no WAL truncation, cleanup, sealing or retention) and no lock is taken;
+  // Append/Seal fail. A writable Open takes an exclusive lock (flock on DIR/LOCK).
+  bool read_only = false;
 };
 
 struct StoreStats {
@@ -144,6 +148,7 @@ class Store final : public logql::StreamSource {
   uint64_t recovered_torn_bytes_ = 0;
   size_t damaged_blocks_ = 0;
   bool closed_ = false;
+  int lock_fd_ = -1;  // flock'ed DIR/LOCK of a writable store
   Status broken_;  // a failed WAL repair; every later Append returns it
   std::string record_;  // reused WAL record buffer
   std::string frame_;

@@ -263,3 +263,33 @@ TEST(StoreTest, ConcurrentSelectsWhileAppending) {
 
 }  // namespace
 }  // namespace remediator::store
+
+namespace remediator::store {
+namespace {
+
+TEST(StoreTest, OneWriterAtATimeAndReadOnlyBesideIt) {
+  testing::TempDir dir;
+  auto writer = OpenStore(dir.path());
+  ASSERT_TRUE(writer->Append(std::vector{testing::Entry(kA, 1, "sealed")}).ok());
+  ASSERT_TRUE(writer->Seal().ok());
+  ASSERT_TRUE(writer->Append(std::vector{testing::Entry(kA, 2, "in the wal")}).ok());
+  StoreOptions o;
+  o.dir = dir.path();
+  auto second = Store::Open(o);
+  EXPECT_EQ(second.status().code(), StatusCode::kFailedPrecondition);
+  o.read_only = true;
+  auto reader = Store::Open(o);
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  EXPECT_EQ(testing::SelectAll(**reader, {}).size(), 2u);
+  EXPECT_EQ((*reader)->Append(std::vector{testing::Entry(kA, 3, "x")}).code(), StatusCode::kFailedPrecondition);
+  EXPECT_FALSE((*reader)->ApplyRetention().ok());
+  reader->reset();
+  // The writer's files are untouched: it goes on appending and a reopen sees everything.
+  ASSERT_TRUE(writer->Append(std::vector{testing::Entry(kA, 3, "after")}).ok());
+  writer.reset();
+  auto again = OpenStore(dir.path());
+  EXPECT_EQ(testing::SelectAll(*again, {}).size(), 3u);
+}
+
+}  // namespace
+}  // namespace remediator::store
