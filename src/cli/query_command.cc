@@ -18,6 +18,7 @@
 #include "logql/eval/result_json.h"
 #include "logql/source/file_source.h"
 #include "logql/syntax/parse.h"
+#include "store/store.h"
 
 namespace remediator::cli {
 namespace {
@@ -25,6 +26,7 @@ namespace {
 struct QueryOptions {
   std::string query;
   std::vector<std::string> files;
+  std::string store;  // --store DIR: the embedded store, opened read-only
   std::string time_field;
   std::string since = "1h";
   std::string start, end, time, step;
@@ -121,11 +123,23 @@ int Run(const QueryOptions& o) {
     if (!fs.ok()) return fail(fs.status().message(), 2);
     files.push_back(std::move(*fs));
   }
-  if (files.empty()) return fail("no source: give at least one --file PATH:'{job=\"x\"}'", 2);
-  logql::FileSourceOptions fopts;
-  fopts.time_field = o.time_field;
-  auto source = logql::FileStreamSource::Open(files, fopts);
-  if (!source.ok()) return fail(source.status().message(), 2);
+  std::unique_ptr<logql::StreamSource> source;
+  if (!o.store.empty()) {
+    if (!files.empty()) return fail("--store and --file are alternatives: give one", 2);
+    store::StoreOptions sopts;
+    sopts.dir = o.store;
+    sopts.read_only = true;  // a running `ship`/`serve` may be writing it
+    auto st = store::Store::Open(sopts);
+    if (!st.ok()) return fail(st.status().message(), 2);
+    source = std::move(st).value();
+  } else {
+    if (files.empty()) return fail("no source: give --store DIR or at least one --file PATH:'{job=\"x\"}'", 2);
+    logql::FileSourceOptions fopts;
+    fopts.time_field = o.time_field;
+    auto fsrc = logql::FileStreamSource::Open(files, fopts);
+    if (!fsrc.ok()) return fail(fsrc.status().message(), 2);
+    source = std::move(fsrc).value();
+  }
 
   // The time range, as Loki's API reads it.
   SystemClock clock;
@@ -179,7 +193,7 @@ int Run(const QueryOptions& o) {
     p.start_ns = p.start_ns / p.step_ns * p.step_ns;
     p.end_ns = p.end_ns / p.step_ns * p.step_ns;
   }
-  logql::Engine engine(**source);
+  logql::Engine engine(*source);
   auto t0 = std::chrono::steady_clock::now();
   auto result = engine.Evaluate(*expr, p);
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -199,6 +213,7 @@ Command AddQueryCommand(CLI::App& root) {
   c.app = root.add_subcommand("query", "Run a LogQL query over log files");
   auto o = std::make_shared<QueryOptions>();
   c.app->add_option("query", o->query, "The LogQL query")->required();
+  c.app->add_option("--store", o->store, "Query the embedded log store in DIR (storage.path), read-only");
   c.app->add_option("--file", o->files,
                     "PATH:'{label=\"value\",...}': a file read as one stream with these labels (repeatable)");
   c.app->add_option("--time-field", o->time_field,
