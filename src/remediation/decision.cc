@@ -1,0 +1,52 @@
+#include "remediation/decision.h"
+
+#include <fmt/format.h>
+
+#include "core/json_writer.h"
+
+namespace remediator::remediation {
+
+std::string DecisionToJson(const Decision& d) {
+  std::string out;
+  out.reserve(256 + d.stdout_preview.size() + d.stderr_preview.size());
+  // Unix seconds with 6 decimals, printed from integers so no float rounding shows up.
+  int64_t us = d.timestamp_ns / 1000;
+  int64_t secs = us / 1'000'000;
+  int64_t frac = us % 1'000'000;
+  if (frac < 0) {
+    frac += 1'000'000;
+    --secs;
+  }
+  out += fmt::format("{{\"timestamp\":{}.{:06d},\"alert\":", secs, frac);
+  AppendJsonString(out, d.alert);
+  out += ",\"playbook\":";
+  AppendJsonString(out, d.playbook);
+  out += d.success ? ",\"success\":true" : ",\"success\":false";
+  out += fmt::format(",\"confidence\":{},\"parameters\":{{", d.confidence);
+  for (size_t i = 0; i < d.parameters.size(); ++i) {
+    if (i > 0) out += ',';
+    AppendJsonString(out, d.parameters[i].first);
+    out += ':';
+    AppendJsonString(out, d.parameters[i].second);
+  }
+  out += "},\"stdout\":";
+  AppendJsonString(out, d.stdout_preview);
+  out += ",\"stderr\":";
+  AppendJsonString(out, d.stderr_preview);
+  out += ",\"action\":";
+  AppendJsonString(out, ActionName(d.action));
+  out += ",\"reason\":";
+  AppendJsonString(out, d.reason);
+  out += ",\"fingerprint\":";
+  AppendJsonString(out, d.fingerprint);
+  out += ",\"service\":";
+  AppendJsonString(out, d.service);
+  out += d.exit_code ? fmt::format(",\"exit_code\":{}", *d.exit_code) : ",\"exit_code\":null";
+  out += d.duration_ms ? fmt::format(",\"duration_ms\":{}", *d.duration_ms) : ",\"duration_ms\":null";
+  out += ",\"decision_id\":";
+  AppendJsonString(out, d.decision_id);
+  out += '}';
+  return out;
+}
+
+}  // namespace remediator::remediation

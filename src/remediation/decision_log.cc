@@ -1,0 +1,172 @@
+#include "remediation/decision_log.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+namespace remediator::remediation {
+namespace {
+
+Status Errno(std::string_view what, const std::string& path) {
+  return Unavailable(fmt::format("decision log {}: {}: {}", path, what, std::strerror(errno)));
+}
+
+// Cuts a torn last line (bytes after the last '\n') off the file open as `fd`.
+Result<int64_t> RepairTail(int fd, const std::string& path) {
+  struct stat st;
+  if (::fstat(fd, &st) != 0) return Errno("fstat", path);
+  off_t size = st.st_size;
+  if (size == 0) return int64_t{0};
+  constexpr off_t kChunk = 64 * 1024;
+  char buf[kChunk];
+  off_t end = size;
+  while (end > 0) {
+    off_t start = end > kChunk ? end - kChunk : 0;
+    ssize_t n = ::pread(fd, buf, static_cast<size_t>(end - start), start);
+    if (n != end - start) return Errno("read", path);
+    for (ssize_t i = n - 1; i >= 0; --i) {
+      if (buf[i] == '\n') {
+        off_t keep = start + i + 1;
+        if (keep == size) return int64_t{0};
+        if (::ftruncate(fd, keep) != 0 || ::fsync(fd) != 0) return Errno("truncate", path);
+        return static_cast<int64_t>(size - keep);
+      }
+    }
+    end = start;
+  }
+  // No newline at all: the whole file is one torn line.
+  if (::ftruncate(fd, 0) != 0 || ::fsync(fd) != 0) return Errno("truncate", path);
+  return static_cast<int64_t>(size);
+}
+
+void SyncFolder(const std::string& path) {
+  std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  const char* dir = parent.empty() ? "." : parent.c_str();
+  int dfd = ::open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+}
+
+}  // namespace
+
+Result<std::unique_ptr<DecisionLog>> DecisionLog::Open(const std::string& path) {
+  std::unique_ptr<DecisionLog> log(new DecisionLog(path));
+  std::error_code ec;
+  std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  std::lock_guard<std::mutex> lock(log->file_mu_);
+  REMEDIATOR_RETURN_IF_ERROR(log->OpenFile());
+  Result<int64_t> repaired = RepairTail(log->fd_, path);
+  if (!repaired.ok()) return repaired.status();
+  log->repaired_bytes_ = *repaired;
+  return log;
+}
+
+DecisionLog::~DecisionLog() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+Status DecisionLog::OpenFile() {
+  if (fd_ >= 0) {
+    ::close(fd_);
+    fd_ = -1;
+  }
+  bool existed = ::access(path_.c_str(), F_OK) == 0;
+  fd_ = ::open(path_.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+  if (fd_ < 0) return Errno("open", path_);
+  struct stat st;
+  if (::fstat(fd_, &st) != 0) return Errno("fstat", path_);
+  dev_ = st.st_dev;
+  ino_ = st.st_ino;
+  if (!existed) SyncFolder(path_);
+  return Status::Ok();
+}
+
+Status DecisionLog::ReopenIfRotated() {
+  struct stat st;
+  if (fd_ >= 0 && ::stat(path_.c_str(), &st) == 0 && st.st_dev == dev_ && st.st_ino == ino_) {
+    return Status::Ok();
+  }
+  return OpenFile();
+}
+
+Status DecisionLog::Reopen() {
+  std::lock_guard<std::mutex> lock(file_mu_);
+  return OpenFile();
+}
+
+Status DecisionLog::WriteAndSync(const std::string& data) {
+  REMEDIATOR_RETURN_IF_ERROR(ReopenIfRotated());
+  struct stat st;
+  if (::fstat(fd_, &st) != 0) return Errno("fstat", path_);
+  off_t before = st.st_size;
+  size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = ::write(fd_, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      Status err = Errno("write", path_);
+      // Leave no half line behind: the caller reports failure for all of these lines.
+      if (::ftruncate(fd_, before) != 0) {
+      }
+      return err;
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (::fdatasync(fd_) != 0) {
+    Status err = Errno("fsync", path_);
+    if (::ftruncate(fd_, before) != 0) {
+    }
+    return err;
+  }
+  return Status::Ok();
+}
+
+Status DecisionLog::Append(std::string_view line) {
+  std::vector<std::string> lines;
+  lines.emplace_back(line);
+  return Append(lines);
+}
+
+Status DecisionLog::Append(const std::vector<std::string>& lines) {
+  if (lines.empty()) return Status::Ok();
+  std::unique_lock<std::mutex> lock(queue_mu_);
+  if (!pending_) pending_ = std::make_shared<Batch>();
+  for (const std::string& l : lines) {
+    pending_->data += l;
+    pending_->data += '\n';
+  }
+  std::shared_ptr<Batch> mine = pending_;
+  if (flushing_) {
+    cv_.wait(lock, [&] { return mine->done; });
+    return mine->status;
+  }
+  // Leader: write batches until nothing is queued.
+  flushing_ = true;
+  while (pending_) {
+    std::shared_ptr<Batch> batch = std::move(pending_);
+    pending_.reset();
+    lock.unlock();
+    Status st;
+    {
+      std::lock_guard<std::mutex> file_lock(file_mu_);
+      st = WriteAndSync(batch->data);
+    }
+    lock.lock();
+    batch->done = true;
+    batch->status = st;
+    cv_.notify_all();
+  }
+  flushing_ = false;
+  return mine->status;
+}
+
+}  // namespace remediator::remediation

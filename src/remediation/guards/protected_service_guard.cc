@@ -1,0 +1,49 @@
+#include "remediation/guards/protected_service_guard.h"
+
+#include <cctype>
+
+#include <fmt/format.h>
+
+namespace remediator::remediation {
+namespace {
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string_view ProtectedServiceGuard::Protects(std::string_view value) const {
+  for (const std::string& s : services_) {
+    if (value.size() < s.size()) continue;
+    if (!EqualsIgnoreCase(value.substr(0, s.size()), s)) continue;
+    if (value.size() == s.size()) return s;
+    char next = value[s.size()];
+    if (next == '.' || next == '@' || next == ':') return s;
+  }
+  return {};
+}
+
+Verdict ProtectedServiceGuard::Check(const Candidate& c, const StateStore&) const {
+  if (std::string_view p = Protects(c.service); !p.empty()) {
+    return Verdict::Block(Action::kBlockedProtectedService,
+                          fmt::format("service \"{}\" is protected ({})", c.service, p));
+  }
+  if (c.parameters != nullptr) {
+    for (const auto& [name, value] : *c.parameters) {
+      if (std::string_view p = Protects(value); !p.empty()) {
+        return Verdict::Block(
+            Action::kBlockedProtectedService,
+            fmt::format("parameter {}=\"{}\" names protected service {}", name, value, p));
+      }
+    }
+  }
+  return Verdict::Pass();
+}
+
+}  // namespace remediator::remediation

@@ -1,0 +1,32 @@
+#include "remediation/guards/rate_limit_guard.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "core/duration.h"
+
+namespace remediator::remediation {
+
+int64_t RateLimitGuard::Remaining(const StateStore& state, int64_t now_ns) const {
+  int64_t used = state.CountEvents(EventKind::kExecution, "", now_ns - cfg_.window_ns + 1);
+  return std::max<int64_t>(0, cfg_.max - used);
+}
+
+Verdict RateLimitGuard::Check(const Candidate& c, const StateStore& state) const {
+  if (Remaining(state, c.now_ns) > 0) return Verdict::Pass();
+  int64_t oldest = state.OldestEvent(EventKind::kExecution, "", c.now_ns - cfg_.window_ns + 1);
+  std::string next = oldest == INT64_MAX
+                         ? std::string()
+                         : fmt::format("; next slot in {}",
+                                       FormatDuration(oldest + cfg_.window_ns - c.now_ns));
+  return Verdict::Block(Action::kBlockedRateLimit,
+                        fmt::format("{} runs in the last {} (limit {}){}", cfg_.max,
+                                    FormatDuration(cfg_.window_ns), cfg_.max, next));
+}
+
+void RateLimitGuard::Record(const Candidate& c, bool, StateStore& state) const {
+  state.AddEvent(EventKind::kExecution, "", c.now_ns, c.now_ns - cfg_.window_ns + 1);
+}
+
+}  // namespace remediator::remediation
