@@ -239,6 +239,8 @@ Result<double> ParseFloatLiteral(std::string_view text) {
 }
 
 std::string FormatFloat(double value) {
+  // "-0" would lex as a (zero) duration, as in Loki; "-0.0" stays a number.
+  if (value == 0 && std::signbit(value)) return "-0.0";
   char buf[64];
   auto [ptr, ec] = std::to_chars(buf, buf + sizeof(buf), value);
   if (ec != std::errc()) return fmt::format("{}", value);

@@ -77,6 +77,7 @@ TEST(ParseTest, CanonicalForms) {
        R"q(label_replace(vector(1),"a","$1","b","(.*)"))q"},
       {R"({a="b"} |= `raw\s` | line_format "\t\"x\"")", R"({a="b"} |= "raw\\s" | line_format "\t\"x\"")"},
       {R"(RATE({a="b"}[5m]))", R"(rate({a="b"}[5m]))"},
+      {"-00", "-0.0"},  // found by the fuzzer: "-0" lexes as a duration
   };
   for (const Case& c : kCases) {
     auto e = Parse(c.query);
