@@ -14,8 +14,12 @@ inline constexpr uint32_t kMaxRecordSize = 256u << 20;
 
 // First byte of a WAL record payload.
 enum class WalRecordType : uint8_t {
-  kBatch = 1,  // stream declarations + entries + checkpoints, committed together
+  kBatch = 1,       // stream declarations + entries + checkpoints, committed together
+  kCompressed = 2,  // followed by a zstd frame holding a whole kBatch payload
 };
+// WAL records of at least this many bytes are written as kCompressed, at this zstd level.
+inline constexpr size_t kCompressWalRecordsFrom = 4096;
+inline constexpr int kWalZstdLevel = -1;
 
 // Block files: kBlockMagic | framed sections... | framed index | fixed64 index_offset | kBlockMagic
 inline constexpr std::string_view kBlockMagic = "RMDBLK01";

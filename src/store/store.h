@@ -152,6 +152,8 @@ class Store final : public logql::StreamSource {
   Status broken_;  // a failed WAL repair; every later Append returns it
   std::string record_;  // reused WAL record buffer
   std::string frame_;
+  std::string compressed_;
+  std::unique_ptr<void, void (*)(void*)> wal_cctx_;  // ZSTD_CCtx for WAL records
   uint32_t last_id_ = UINT32_MAX;  // one-entry cache for Intern
 };
 

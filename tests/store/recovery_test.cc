@@ -43,13 +43,13 @@ struct WalImage {
   std::string bytes;
   std::vector<size_t> ends;
 };
-WalImage MakeWal(const std::string& dir, int n) {
+WalImage MakeWal(const std::string& dir, int n, const std::string& pad = "") {
   StoreOptions o;
   o.dir = dir;
   auto store = Store::Open(o).value();
   WalImage img;
   for (int i = 0; i < n; ++i) {
-    std::vector<LogEntry> batch = {Entry(i % 2 ? kB : kA, i, fmt::format("line {}", i))};
+    std::vector<LogEntry> batch = {Entry(i % 2 ? kB : kA, i, fmt::format("line {}{}", i, pad))};
     std::vector<Checkpoint> cps = {{"f", "id", i + 1}};
     EXPECT_TRUE(store->Append(batch, cps).ok());
     img.ends.push_back(store->Stats().wal_bytes);
@@ -61,7 +61,7 @@ WalImage MakeWal(const std::string& dir, int n) {
 }
 
 // Reopens `dir` and checks it holds exactly batches 0..k-1 and checkpoint k, for some k.
-int CheckPrefix(const std::string& dir) {
+int CheckPrefix(const std::string& dir, const std::string& pad = "") {
   StoreOptions o;
   o.dir = dir;
   auto opened = Store::Open(o);
@@ -72,7 +72,7 @@ int CheckPrefix(const std::string& dir) {
   std::sort(got.begin(), got.end(), [](auto& x, auto& y) { return x.ts < y.ts; });
   for (size_t i = 0; i < got.size(); ++i) {
     EXPECT_EQ(got[i].ts, static_cast<int64_t>(i));
-    EXPECT_EQ(got[i].line, fmt::format("line {}", i));
+    EXPECT_EQ(got[i].line, fmt::format("line {}{}", i, pad));
   }
   const auto cp = store.GetCheckpoint("f");
   EXPECT_EQ(cp.has_value() ? cp->offset : 0, static_cast<int64_t>(got.size()));
@@ -96,6 +96,32 @@ TEST(RecoveryTest, WalTruncatedAtEveryOffsetKeepsAWholeBatchPrefix) {
     o.dir = dir.path();
     auto again = Store::Open(o).value();
     ASSERT_EQ(SelectAll(*again, {}).size(), static_cast<size_t>(want + 1)) << "cut at " << cut;
+  }
+}
+
+// Records of 4 KiB and more are stored zstd-compressed; cut and damage those too.
+TEST(RecoveryTest, CompressedWalRecordsCutOrDamagedAnywhere) {
+  std::string pad(6000, ' ');
+  for (size_t i = 0; i < pad.size(); ++i) pad[i] = static_cast<char>('a' + (i * 7919) % 26);
+  TempDir src;
+  const WalImage img = MakeWal(src.path(), 3, pad);
+  ASSERT_LT(img.bytes.size(), 3 * pad.size());  // they were compressed
+  for (size_t at = 0; at <= img.bytes.size(); at += 3) {
+    for (int mode = 0; mode < 2; ++mode) {
+      if (mode == 1 && at == img.bytes.size()) continue;
+      TempDir dir;
+      std::string bad = mode == 0 ? img.bytes.substr(0, at) : img.bytes;
+      if (mode == 1) bad[at] = static_cast<char>(bad[at] ^ 0x5A);
+      WriteFile(dir.path() + "/wal-0000000000000001.log", bad);
+      const int k = CheckPrefix(dir.path(), pad);
+      int want = 0;
+      if (mode == 0) {
+        while (want < 3 && img.ends[static_cast<size_t>(want)] <= at) ++want;
+      } else {
+        while (img.ends[static_cast<size_t>(want)] <= at) ++want;
+      }
+      ASSERT_EQ(k, want) << "offset " << at << " mode " << mode;
+    }
   }
 }
 
