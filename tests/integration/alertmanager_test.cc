@@ -250,14 +250,6 @@ TEST_F(AlertmanagerTest, GuardsEndToEnd) {
 
   // 1. A firing alert runs its playbook once; the outcome is its own line.
   PostAlert("ServiceDown", "jellyfin");
-  // TODO(server): drop once the engine's Submit landed on main.
-  WaitFor([&] {
-    return serve_.Output().find("not implemented yet") != std::string::npos ||
-           !ReadDecisions(log_).empty();
-  });
-  if (serve_.Output().find("not implemented yet") != std::string::npos) {
-    GTEST_SKIP() << "the remediation engine is still a stub";
-  }
   ASSERT_TRUE(WaitDecision("ServiceDown", "jellyfin", "executed", 1)) << dump();
   ASSERT_TRUE(WaitFor([&] { return CountActions("jellyfin") == 1; })) << dump();
 
