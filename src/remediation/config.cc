@@ -175,14 +175,13 @@ Status ConfigReader::ReadAuth(const YAML::Node& node, AuthConfig& auth) {
     return Error(node, "auth",
                  "set only one of bearer_token_file, basic_auth and insecure_no_auth");
   }
-  auto readable = [&](const std::string& file, std::string_view key) -> Status {
-    std::ifstream in(file);
-    if (!in) return Error(Get(node, key), key, fmt::format("cannot read {}", file));
-    return Status::Ok();
-  };
   if (!auth.bearer_token_file.empty()) {
     auth.bearer_token_file = Resolve(auth.bearer_token_file);
-    REMEDIATOR_RETURN_IF_ERROR(readable(auth.bearer_token_file, "auth.bearer_token_file"));
+    std::ifstream in(auth.bearer_token_file);
+    if (!in) {
+      return Error(Get(node, "bearer_token_file"), "auth.bearer_token_file",
+                   fmt::format("cannot read {}", auth.bearer_token_file));
+    }
   }
   if (auth.basic_auth) {
     std::ifstream in(auth.basic_auth->password_file);
@@ -370,7 +369,7 @@ Status ConfigReader::Read(const YAML::Node& root, Config& cfg) {
                                   "executor", "webhook",
                                   // Promtail's keys: kept for the pipeline, not read here.
                                   "server", "positions", "clients", "scrape_configs",
-                                  "target_config", "limits_config"}));
+                                  "target_config", "limits_config", "global"}));
   // YAML::Node's operator= writes through to the referenced node; reset() rebinds.
   auto keep = [&](YAML::Node& dst, std::string_view key) {
     YAML::Node v = Get(root, key);

@@ -34,7 +34,13 @@ class TempDir {
     std::filesystem::remove_all(path_, ec);
   }
   const std::string& path() const { return path_; }
-  std::string operator/(std::string_view name) const { return path_ + "/" + std::string(name); }
+  std::string operator/(std::string_view name) const {
+    std::string out;
+    out.reserve(path_.size() + 1 + name.size());
+    out.append(path_).push_back('/');
+    out.append(name);
+    return out;
+  }
 
  private:
   std::string path_;

@@ -1,0 +1,117 @@
+#include "remediation/decision_log.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "remediation/decision.h"
+#include "remediation/test_util.h"
+
+namespace remediator::remediation {
+namespace {
+
+using testing::ReadFile;
+using testing::ReadLines;
+using testing::TempDir;
+using testing::WriteFile;
+
+TEST(DecisionLogTest, RepairsATornLastLineAtOpen) {
+  struct Case {
+    std::string before;
+    std::string after;
+    int64_t cut;
+  } cases[] = {
+      {"", "", 0},
+      {"{\"a\":1}\n", "{\"a\":1}\n", 0},
+      {"{\"a\":1}\n{\"b\":", "{\"a\":1}\n", 5},
+      {"{\"torn", "", 6},
+  };
+  for (const Case& c : cases) {
+    TempDir dir;
+    std::string path = dir / "log.jsonl";
+    WriteFile(path, c.before);
+    auto log = DecisionLog::Open(path);
+    ASSERT_TRUE(log.ok()) << log.status().ToString();
+    EXPECT_EQ((*log)->repaired_bytes(), c.cut);
+    EXPECT_EQ(ReadFile(path), c.after);
+    ASSERT_TRUE((*log)->Append("{\"c\":3}").ok());
+    std::string want = c.after;
+    want.append("{\"c\":3}\n");
+    EXPECT_EQ(ReadFile(path), want);
+  }
+}
+
+TEST(DecisionLogTest, ConcurrentAppendsStayWholeLines) {
+  TempDir dir;
+  std::string path = dir / "sub/log.jsonl";
+  auto log = DecisionLog::Open(path);
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 50; ++i) {
+        Decision d;
+        d.alert = std::to_string(t);
+        d.decision_id = std::to_string(i);
+        d.stdout_preview = std::string(300, 'x');
+        EXPECT_TRUE((*log)->Append(DecisionToJson(d)).ok());
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  std::vector<std::string> lines = ReadLines(path);
+  ASSERT_EQ(lines.size(), 400u);
+  for (const std::string& l : lines) {
+    EXPECT_EQ(l.front(), '{');
+    EXPECT_EQ(l.back(), '}');
+  }
+}
+
+TEST(DecisionLogTest, FollowsLogrotateRenameAndReopen) {
+  TempDir dir;
+  std::string path = dir / "log.jsonl";
+  auto log = DecisionLog::Open(path);
+  ASSERT_TRUE(log.ok());
+  ASSERT_TRUE((*log)->Append("{\"n\":1}").ok());
+  std::filesystem::rename(path, dir / "log.jsonl.1");  // logrotate's default (create) mode
+  ASSERT_TRUE((*log)->Append("{\"n\":2}").ok());
+  EXPECT_EQ(ReadFile(dir / "log.jsonl.1"), "{\"n\":1}\n");
+  EXPECT_EQ(ReadFile(path), "{\"n\":2}\n");
+  // SIGHUP-style reopen keeps appending to the same path.
+  ASSERT_TRUE((*log)->Reopen().ok());
+  ASSERT_TRUE((*log)->Append("{\"n\":3}").ok());
+  EXPECT_EQ(ReadFile(path), "{\"n\":2}\n{\"n\":3}\n");
+}
+
+TEST(DecisionLogTest, LineFormat) {
+  Decision d;
+  d.timestamp_ns = 1767225600123456789;
+  d.alert = "DiskFull";
+  d.playbook = "disk-cleanup";
+  d.success = true;
+  d.confidence = 90;
+  d.parameters = {{"mountpoint", "/var"}};
+  d.stdout_preview = "freed 1G\n";
+  d.action = Action::kExecuted;
+  d.reason = "exit status 0";
+  d.fingerprint = "abc";
+  d.service = "";
+  d.exit_code = 0;
+  d.duration_ms = 1234;
+  d.decision_id = "id1";
+  EXPECT_EQ(DecisionToJson(d),
+            R"({"timestamp":1767225600.123456,"alert":"DiskFull","playbook":"disk-cleanup",)"
+            R"("success":true,"confidence":90,"parameters":{"mountpoint":"/var"},)"
+            R"("stdout":"freed 1G\n","stderr":"","action":"executed","reason":"exit status 0",)"
+            R"("fingerprint":"abc","service":"","exit_code":0,"duration_ms":1234,"decision_id":"id1"})");
+  Decision blocked;
+  blocked.timestamp_ns = 5 * kNanosPerSecond;
+  blocked.action = Action::kDeduplicated;
+  std::string j = DecisionToJson(blocked);
+  EXPECT_NE(j.find(R"("exit_code":null,"duration_ms":null)"), std::string::npos) << j;
+  EXPECT_NE(j.find(R"("timestamp":5.000000,)"), std::string::npos) << j;
+}
+
+}  // namespace
+}  // namespace remediator::remediation
