@@ -1,6 +1,7 @@
 // The stage implementations and Pipeline::Compile.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <memory>
 
 #include <fmt/format.h>
@@ -166,10 +167,18 @@ bool Wanted(const LabelHints& hints, std::string_view key) {
 
 class JsonParserStage final : public Stage {
  public:
-  explicit JsonParserStage(const LabelHints& hints) : hints_(hints) {}
+  explicit JsonParserStage(const LabelHints& hints) : hints_(hints) {
+    if (hints_.needed) {
+      for (const std::string& n : *hints_.needed) {
+        wanted_.push_back(n);
+        if (n.size() > 10 && n.ends_with("_extracted")) wanted_.push_back(n.substr(0, n.size() - 10));
+      }
+    }
+  }
 
   bool Process(int64_t, std::string_view& line, LabelsBuilder& lbs, LineScratch&) const override {
     if (hints_.needed && hints_.needed->empty()) return true;  // no label is used: Loki skips parsing
+    if (hints_.needed && ProcessFlat(line, lbs)) return true;
     State st{lbs, {}, {}, {}, 0};
     size_t p = json::SkipWs(line, 0);
     const char* err = nullptr;
@@ -293,7 +302,118 @@ class JsonParserStage final : public Stage {
     }
   }
 
+  // The wanted name a raw top-level key stands for, or nullptr.
+  const std::string* WantedKey(std::string_view key, std::string& tmp) const {
+    for (const std::string& w : wanted_) {
+      if (w.size() == key.size() && std::memcmp(w.data(), key.data(), key.size()) == 0) return &w;
+    }
+    bool clean = true;
+    for (char c : key) {
+      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) {
+        clean = false;
+        break;
+      }
+    }
+    if (clean && !(key.size() > 0 && key[0] >= '0' && key[0] <= '9')) return nullptr;
+    tmp.clear();
+    AppendSanitizedKey(tmp, key, true);
+    for (const std::string& w : wanted_) {
+      if (w == tmp) return &w;
+    }
+    return nullptr;
+  }
+
+  // The fast path for a flat object when only a few labels are wanted: compares raw keys,
+  // skips unwanted values, stops once every wanted label is found (as Loki does). Returns
+  // false, having set nothing, when the line needs the general parser (a nested object, an
+  // escaped key, a malformed line).
+  bool ProcessFlat(std::string_view line, LabelsBuilder& lbs) const {
+    size_t p = json::SkipWs(line, 0);
+    if (p >= line.size() || line[p] != '{') return false;
+    ++p;
+    size_t found = 0;
+    struct Hit {
+      const std::string* name;
+      size_t start, end;
+      bool string, escaped;
+    };
+    Hit hits[8];
+    size_t nhits = 0;
+    std::string tmp;
+    const size_t n = line.size();
+    const char* d = line.data();
+    while (true) {
+      while (p < n && (d[p] == ' ' || d[p] == '\t')) ++p;
+      if (p >= n) return false;
+      if (d[p] == '}') break;
+      if (d[p] != '"') return false;
+      const char* q = static_cast<const char*>(std::memchr(d + p + 1, '"', n - p - 1));
+      if (q == nullptr) return false;
+      size_t qe = static_cast<size_t>(q - d);
+      if (d[qe - 1] == '\\') return false;
+      std::string_view key(d + p + 1, qe - p - 1);
+      p = qe + 1;
+      while (p < n && d[p] == ' ') ++p;
+      if (p >= n || d[p] != ':') return false;
+      ++p;
+      while (p < n && d[p] == ' ') ++p;
+      if (p >= n) return false;
+      const std::string* w = WantedKey(key, tmp);
+      char c = d[p];
+      size_t vs = p, ve;
+      bool is_string = false, escaped = false;
+      if (c == '"') {
+        if (!json::ScanString(line, p, ve, escaped)) return false;
+        is_string = true;
+      } else if (c == '{' || c == '[') {
+        if (c == '{') return false;  // nested: the general parser flattens it
+        json::Type t;
+        const char* err = nullptr;
+        if (!json::ScanValue(line, p, ve, t, err)) return false;
+        w = nullptr;  // arrays are skipped
+      } else {
+        ve = p;
+        while (ve < n && d[ve] != ',' && d[ve] != '}' && d[ve] != ' ') ++ve;
+        if (ve == p) return false;
+        if (std::string_view(d + p, ve - p) == "null") w = nullptr;
+      }
+      if (w != nullptr && nhits < 8) {
+        hits[nhits++] = Hit{w, vs, ve, is_string, escaped};
+        if (++found >= wanted_.size() || found >= hints_.needed->size()) break;
+      }
+      p = ve;
+      while (p < n && d[p] == ' ') ++p;
+      if (p >= n) return false;
+      if (d[p] == ',') {
+        ++p;
+        continue;
+      }
+      if (d[p] == '}') break;
+      return false;
+    }
+    std::string value;
+    for (size_t i = 0; i < nhits; ++i) {
+      const Hit& h = hits[i];
+      std::string_view v;
+      if (h.string) {
+        std::string_view body = line.substr(h.start + 1, h.end - h.start - 2);
+        if (h.escaped) {
+          value.clear();
+          json::Unescape(body, value);
+          v = value;
+        } else {
+          v = body;
+        }
+      } else {
+        v = line.substr(h.start, h.end - h.start);
+      }
+      SetParsed(lbs, *h.name, v, tmp);
+    }
+    return true;
+  }
+
   LabelHints hints_;
+  std::vector<std::string> wanted_;
 };
 
 // A json expression path: keys and indexes.
