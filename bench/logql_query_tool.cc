@@ -6,6 +6,8 @@
 // Prints one line per query: the median wall time of the runs and MB/s over the file size
 // (MB = 10^6 bytes), plus the result size. The index build (reading each line's time) is
 // timed and printed separately.
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -20,6 +22,13 @@
 #include "logql/syntax/parse.h"
 
 using namespace remediator;
+
+static double CpuSeconds() {
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+         static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
 
 int main(int argc, char** argv) {
   std::string file, labels = "{job=\"traefik-access\"}", time_field = "StartUTC", start, end, step = "1h";
@@ -65,13 +74,15 @@ int main(int argc, char** argv) {
     p.end_ns = *ParseTimeArg(end);
     p.step_ns = *ParseDuration(step);
     p.limit = limit;
-    std::vector<double> times;
+    std::vector<double> times, cpus;
     size_t result_size = 0;
     std::string error;
     for (int r = 0; r < runs; ++r) {
       auto t1 = std::chrono::steady_clock::now();
+      double c1 = CpuSeconds();
       auto res = engine.Query(p);
       times.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count());
+      cpus.push_back(CpuSeconds() - c1);
       if (!res.ok()) {
         error = res.status().message();
         break;
@@ -84,8 +95,11 @@ int main(int argc, char** argv) {
       continue;
     }
     std::sort(times.begin(), times.end());
+    std::sort(cpus.begin(), cpus.end());
     double med = times[times.size() / 2];
-    std::printf("%-60.60s  %8.3f s  %8.0f MB/s  (%zu results)\n", q.c_str(), med, mb / med, result_size);
+    double cpu = cpus[cpus.size() / 2];
+    std::printf("%-60.60s  %8.3f s  %8.0f MB/s  cpu %6.3f s (%6.0f MB per cpu-s)  (%zu results)\n", q.c_str(), med,
+                mb / med, cpu, mb / std::max(cpu, 1e-6), result_size);
   }
   return 0;
 }

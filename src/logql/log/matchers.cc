@@ -2,21 +2,71 @@
 
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace remediator::logql::log {
 
 SubstringSearcher::SubstringSearcher(std::string_view needle) : needle_(needle) {}
 
+namespace {
+
+// The "generic SIMD" substring search: compare the needle's first and last bytes at 16
+// positions at once, then memcmp the candidates.
+const char* SimdFind(const char* hay, size_t n, const char* needle, size_t k) {
+  if (k == 0) return hay;
+  if (n < k) return nullptr;
+  if (k == 1) return static_cast<const char*>(std::memchr(hay, needle[0], n));
+#if defined(__SSE2__)
+  // Probe two letters or digits of the needle when it has them: quotes, spaces and
+  // punctuation are everywhere in log lines and would make every position a candidate.
+  auto alnum = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  };
+  size_t a = 0, b = k - 1;
+  while (a < k && !alnum(needle[a])) ++a;
+  while (b > a && !alnum(needle[b])) --b;
+  if (a >= b) {
+    a = 0;
+    b = k - 1;
+  }
+  const __m128i first = _mm_set1_epi8(needle[a]);
+  const __m128i last = _mm_set1_epi8(needle[b]);
+  size_t i = 0;
+  for (; i + k - 1 + 16 <= n; i += 16) {
+    __m128i bf = _mm_loadu_si128(reinterpret_cast<const __m128i*>(hay + i + a));
+    __m128i bl = _mm_loadu_si128(reinterpret_cast<const __m128i*>(hay + i + b));
+    unsigned mask = static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(bf, first), _mm_cmpeq_epi8(bl, last))));
+    while (mask != 0) {
+      unsigned bit = static_cast<unsigned>(__builtin_ctz(mask));
+      if (std::memcmp(hay + i + bit, needle, k) == 0) return hay + i + bit;
+      mask &= mask - 1;
+    }
+  }
+  for (; i + k <= n; ++i) {
+    if (hay[i] == needle[0] && std::memcmp(hay + i, needle, k) == 0) return hay + i;
+  }
+  return nullptr;
+#else
+  return static_cast<const char*>(memmem(hay, n, needle, k));
+#endif
+}
+
+}  // namespace
+
 size_t SubstringSearcher::Find(std::string_view hay, size_t from) const {
   if (needle_.empty()) return from <= hay.size() ? from : std::string_view::npos;
   if (from >= hay.size()) return std::string_view::npos;
-  const void* p = memmem(hay.data() + from, hay.size() - from, needle_.data(), needle_.size());
+  const char* p = SimdFind(hay.data() + from, hay.size() - from, needle_.data(), needle_.size());
   if (p == nullptr) return std::string_view::npos;
-  return static_cast<size_t>(static_cast<const char*>(p) - hay.data());
+  return static_cast<size_t>(p - hay.data());
 }
 
 bool SubstringSearcher::Contains(std::string_view hay) const {
   if (needle_.empty()) return true;
-  return memmem(hay.data(), hay.size(), needle_.data(), needle_.size()) != nullptr;
+  return SimdFind(hay.data(), hay.size(), needle_.data(), needle_.size()) != nullptr;
 }
 
 // ---- Pattern

@@ -12,6 +12,7 @@
 
 #include "core/clock.h"
 #include "core/time_format.h"
+#include "logql/log/matchers.h"
 
 namespace remediator::logql {
 
@@ -70,51 +71,84 @@ bool ParseTimeValue(std::string_view v, int64_t& out) {
 
 }  // namespace
 
-bool ReadLineTime(std::string_view line, std::string_view field, int64_t& ts) {
-  // JSON: "field":value
-  char pat[256];
-  if (field.size() + 3 > sizeof(pat)) return false;
-  pat[0] = '"';
-  std::memcpy(pat + 1, field.data(), field.size());
-  pat[field.size() + 1] = '"';
-  size_t plen = field.size() + 2;
-  const char* hit = static_cast<const char*>(memmem(line.data(), line.size(), pat, plen));
-  if (hit != nullptr) {
-    size_t p = static_cast<size_t>(hit - line.data()) + plen;
-    while (p < line.size() && line[p] == ' ') ++p;
-    if (p >= line.size() || line[p] != ':') return false;
-    ++p;
-    while (p < line.size() && line[p] == ' ') ++p;
-    if (p >= line.size()) return false;
-    if (line[p] == '"') {
-      size_t end = line.find('"', p + 1);
-      if (end == std::string_view::npos) return false;
-      return ParseTimeValue(line.substr(p + 1, end - p - 1), ts);
-    }
-    size_t end = p;
-    while (end < line.size() && line[end] != ',' && line[end] != '}' && line[end] != ' ') ++end;
-    return ParseTimeValue(line.substr(p, end - p), ts);
+namespace {
+
+// Reads a time field from lines that usually share a layout: the key is looked for first
+// where it was in the previous line, then with a SIMD substring search.
+class TimeFieldReader {
+  static std::string Quoted(std::string_view f) {
+    std::string q;
+    q.reserve(f.size() + 2);
+    q.push_back('"');
+    q.append(f.data(), f.size());
+    q.push_back('"');
+    return q;
   }
-  // logfmt: field=value or field="value"
-  size_t pos = 0;
-  while (pos < line.size()) {
-    size_t f = line.find(field, pos);
-    if (f == std::string_view::npos) return false;
-    size_t after = f + field.size();
-    if ((f == 0 || line[f - 1] == ' ') && after < line.size() && line[after] == '=') {
-      size_t p = after + 1;
-      if (p < line.size() && line[p] == '"') {
-        size_t end = line.find('"', p + 1);
-        if (end == std::string_view::npos) return false;
+
+ public:
+  explicit TimeFieldReader(std::string_view field)
+      : field_(field), pattern_(Quoted(field)), search_(pattern_) {}
+
+  bool Read(std::string_view line, int64_t& ts) {
+    size_t at = std::string_view::npos;
+    if (hint_ + pattern_.size() <= line.size() &&
+        std::memcmp(line.data() + hint_, pattern_.data(), pattern_.size()) == 0) {
+      at = hint_;
+    } else {
+      at = search_.Find(line);
+    }
+    if (at != std::string_view::npos) {
+      hint_ = at;
+      size_t p = at + pattern_.size();
+      while (p < line.size() && line[p] == ' ') ++p;
+      if (p >= line.size() || line[p] != ':') return false;
+      ++p;
+      while (p < line.size() && line[p] == ' ') ++p;
+      if (p >= line.size()) return false;
+      if (line[p] == '"') {
+        const void* q = std::memchr(line.data() + p + 1, '"', line.size() - p - 1);
+        if (q == nullptr) return false;
+        size_t end = static_cast<size_t>(static_cast<const char*>(q) - line.data());
         return ParseTimeValue(line.substr(p + 1, end - p - 1), ts);
       }
-      size_t end = line.find(' ', p);
-      if (end == std::string_view::npos) end = line.size();
+      size_t end = p;
+      while (end < line.size() && line[end] != ',' && line[end] != '}' && line[end] != ' ') ++end;
       return ParseTimeValue(line.substr(p, end - p), ts);
     }
-    pos = f + 1;
+    // logfmt: field=value or field="value"
+    size_t pos = 0;
+    while (pos < line.size()) {
+      size_t f = line.find(field_, pos);
+      if (f == std::string_view::npos) return false;
+      size_t after = f + field_.size();
+      if ((f == 0 || line[f - 1] == ' ') && after < line.size() && line[after] == '=') {
+        size_t p = after + 1;
+        if (p < line.size() && line[p] == '"') {
+          size_t end = line.find('"', p + 1);
+          if (end == std::string_view::npos) return false;
+          return ParseTimeValue(line.substr(p + 1, end - p - 1), ts);
+        }
+        size_t end = line.find(' ', p);
+        if (end == std::string_view::npos) end = line.size();
+        return ParseTimeValue(line.substr(p, end - p), ts);
+      }
+      pos = f + 1;
+    }
+    return false;
   }
-  return false;
+
+ private:
+  std::string field_;
+  std::string pattern_;
+  log::SubstringSearcher search_;
+  size_t hint_ = 0;
+};
+
+}  // namespace
+
+bool ReadLineTime(std::string_view line, std::string_view field, int64_t& ts) {
+  TimeFieldReader r(field);
+  return r.Read(line, ts);
 }
 
 namespace {
@@ -149,6 +183,7 @@ void IndexRange(const char* data, size_t begin, size_t end, const std::string& f
                 std::vector<FileStreamSource::Line>& out) {
   size_t p = begin;
   int64_t last = base_ts;
+  TimeFieldReader reader(field);
   while (p < end) {
     const void* nl = std::memchr(data + p, '\n', end - p);
     size_t e = nl == nullptr ? end : static_cast<size_t>(static_cast<const char*>(nl) - data);
@@ -157,7 +192,7 @@ void IndexRange(const char* data, size_t begin, size_t end, const std::string& f
     int64_t ts = last;
     if (!field.empty()) {
       int64_t t = 0;
-      if (ReadLineTime(std::string_view(data + p, len), field, t)) ts = t;
+      if (reader.Read(std::string_view(data + p, len), t)) ts = t;
       last = ts;
     }
     out.push_back(FileStreamSource::Line{p, static_cast<uint32_t>(std::min<size_t>(len, UINT32_MAX)), ts});
