@@ -49,6 +49,7 @@ Result<std::unique_ptr<Shipper>> Shipper::Create(const PromtailConfig& config, s
     ctx.clock = &clock;
     ctx.metrics = metrics;
     ctx.job_name = sc.job_name;
+    ctx.throttle = &s->throttle_;
     REMEDIATOR_ASSIGN_OR_RETURN(std::unique_ptr<StagePipeline> p,
                                 StagePipeline::Create(ctx, sc.pipeline_stages, sc.stages_path));
     p->SetOutput(s.get());
@@ -198,6 +199,7 @@ Result<bool> Shipper::Step() {
     next_rescan_ns_ = now_ns_ + config_.target_sync_period_ns;
   }
   for (auto& [path, f] : files_) {
+    if (now_ns_ < throttle_.until_ns()) break;  // a limit stage asked to wait
     current_ = &f;
     uint64_t lines_before = f.tailer->lines_read();
     size_t n = f.tailer->Poll(*this, options_.read_budget_per_file, now_ns_);
@@ -283,6 +285,7 @@ ShipProgress Shipper::progress() const {
 int64_t Shipper::NextDeadlineNs() const {
   int64_t d = std::min(next_rescan_ns_, next_sync_ns_);
   if (pending_) d = std::min(d, next_attempt_ns_);
+  if (throttle_.until_ns() > 0) d = std::min(d, std::max(throttle_.until_ns(), clock_.NowNs()));
   if (count_ > 0) d = std::min(d, batch_started_ns_ + options_.batch_wait_ns);
   return d;
 }

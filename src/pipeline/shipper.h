@@ -119,6 +119,7 @@ class Shipper final : private LineHandler, private EntryConsumer {
   int64_t now_ns_ = 0;
   File* current_ = nullptr;  // the file being read (OnLine)
   PipelineEntry scratch_;    // reused for every line
+  Throttle throttle_;        // set by limit stages that wait instead of dropping
   uint64_t bytes_read_ = 0;
   uint64_t entries_total_ = 0;
 };

@@ -54,12 +54,26 @@ class Stage {
   virtual void Close(EntryConsumer& next) {}
 };
 
+// Back-pressure from stages (limit with `drop: false`): the reader pauses until the time
+// given. Owned by the shipper; one pipeline thread uses it.
+class Throttle {
+ public:
+  void PauseUntil(int64_t ns) {
+    if (ns > until_ns_) until_ns_ = ns;
+  }
+  int64_t until_ns() const { return until_ns_; }
+
+ private:
+  int64_t until_ns_ = 0;
+};
+
 // What a stage factory gets besides its own config.
 struct StageContext {
   ConfigContext config;          // for error messages
   const Clock* clock = nullptr;  // for time-dependent stages (limit, drop older_than, pack)
   ShipMetrics* metrics = nullptr;  // may be null in tests
   std::string job_name;          // the scrape config's job_name
+  Throttle* throttle = nullptr;  // may be null (then limit never waits)
 };
 
 inline void CountStageError(const StageContext& ctx) {

@@ -23,6 +23,15 @@ constexpr Entry kStages[] = {
     {"labeldrop", &stages::NewLabelDropStage},
     {"static_labels", &stages::NewStaticLabelsStage},
     {"output", &stages::NewOutputStage},
+    {"regex", &stages::NewRegexStage},
+    {"logfmt", &stages::NewLogfmtStage},
+    {"replace", &stages::NewReplaceStage},
+    {"template", &stages::NewTemplateStage},
+    {"match", &stages::NewMatchStage},
+    {"drop", &stages::NewDropStage},
+    {"multiline", &stages::NewMultilineStage},
+    {"limit", &stages::NewLimitStage},
+    {"pack", &stages::NewPackStage},
 };
 
 }  // namespace

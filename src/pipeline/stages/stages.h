@@ -36,3 +36,15 @@ REMEDIATOR_STAGE_FACTORY(NewPackStage);
 #undef REMEDIATOR_STAGE_FACTORY
 
 }  // namespace remediator::pipeline::stages
+
+namespace re2 {
+class RE2;
+}
+
+namespace remediator::pipeline::stages {
+
+// Compiles an RE2 expression of a stage's config; errors name `key` at `node`'s line.
+Result<std::unique_ptr<re2::RE2>> CompileStageRegex(const StageContext& ctx, const YAML::Node& node,
+                                                    std::string_view key, const std::string& expr);
+
+}  // namespace remediator::pipeline::stages
