@@ -17,6 +17,9 @@
 #include "pipeline/metrics.h"
 #include "pipeline/promtail_config.h"
 #include "pipeline/shipper.h"
+#include "pipeline/sinks/loki_push_sink.h"
+#include "pipeline/sinks/store_sink.h"
+#include "store/store.h"
 
 namespace remediator::cli {
 
@@ -82,15 +85,34 @@ int Run(const Options& o) {
     fmt::print(stderr, "{}: scrape_configs: nothing to ship\n", o.config);
     return 1;
   }
-  std::vector<pipeline::Sink*> sinks;
-  if (!o.dry_run) {
-    // The store and Loki sinks (src/pipeline/sinks/) are wired here once they land.
-    fmt::print(stderr, "remediator ship: no sink is available in this build yet; use --dry-run\n");
-    return 2;
-  }
   SystemClock clock;
+  std::vector<pipeline::Sink*> sinks;
+  std::unique_ptr<store::Store> store;
+  std::unique_ptr<pipeline::sinks::StoreSink> store_sink;
+  std::vector<std::unique_ptr<pipeline::sinks::LokiPushSink>> loki_sinks;
+  if (!o.dry_run) {
+    if (cfg->storage.enabled) {
+      store::StoreOptions so;
+      so.dir = cfg->storage.path;
+      so.retention_ns = cfg->storage.retention_ns;
+      so.clock = &clock;
+      Result<std::unique_ptr<store::Store>> opened = store::Store::Open(so);
+      if (!opened.ok()) {
+        fmt::print(stderr, "remediator ship: {}\n", opened.status().message());
+        return 2;
+      }
+      store = std::move(opened).value();
+      store_sink = std::make_unique<pipeline::sinks::StoreSink>(*store);
+      sinks.push_back(store_sink.get());
+    }
+    for (const pipeline::ClientConfig& c : cfg->clients) {
+      loki_sinks.push_back(std::make_unique<pipeline::sinks::LokiPushSink>(c, pipeline::sinks::PushEncoding::kProtobuf));
+      sinks.push_back(loki_sinks.back().get());
+    }
+  }
   pipeline::ShipMetrics metrics;
   pipeline::ShipperOptions opts;
+  opts.store_sink = store_sink.get();
   opts.dry_run = o.dry_run;
   if (o.print) opts.print = PrintEntry;
   Result<std::unique_ptr<pipeline::Shipper>> shipper =
@@ -121,6 +143,11 @@ int Run(const Options& o) {
     ::sigaction(SIGINT, &sa, nullptr);
     ::sigaction(SIGTERM, &sa, nullptr);
     st = (*shipper)->Run(g_stop);
+  }
+  shipper->reset();
+  if (store != nullptr) {
+    Status closed = store->Close();
+    if (!closed.ok() && st.ok()) st = closed;
   }
   pipeline::MetricsSnapshot m = metrics.Snapshot();
   uint64_t lines = 0, bytes = 0;

@@ -83,7 +83,7 @@ Status ParseScrape(const ConfigContext& ctx, const YAML::Node& n, std::string_vi
     t.labels = MakeLabels(std::move(ls));
     out.targets.push_back(std::move(t));
   }
-  out.pipeline_stages = n["pipeline_stages"];
+  if (const YAML::Node stages = n["pipeline_stages"]; stages.IsDefined()) out.pipeline_stages = stages;
   out.stages_path = JoinKey(path, "pipeline_stages");
   // Validate the stages now so a bad stage fails at load, with its line.
   StageContext sctx;

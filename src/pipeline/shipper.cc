@@ -11,6 +11,7 @@
 
 #include "pipeline/config_read.h"
 #include "pipeline/glob.h"
+#include "pipeline/sinks/store_sink.h"
 
 namespace remediator::pipeline {
 
@@ -43,6 +44,11 @@ Result<std::unique_ptr<Shipper>> Shipper::Create(const PromtailConfig& config, s
   auto s = std::unique_ptr<Shipper>(new Shipper(config, std::move(sinks), clock, metrics, std::move(options)));
   REMEDIATOR_ASSIGN_OR_RETURN(s->positions_,
                               Positions::Load(config.positions.filename, config.positions.ignore_invalid_yaml));
+  if (s->options_.store_sink != nullptr && s->sinks_.size() == 1) {
+    for (const store::Checkpoint& cp : s->options_.store_sink->Checkpoints()) {
+      s->positions_.Set(cp.source, cp.offset);
+    }
+  }
   for (const ScrapeConfig& sc : s->config_.scrape_configs) {
     StageContext ctx;
     ctx.config = config.ctx;
@@ -142,7 +148,15 @@ bool Shipper::TrySend() {
   ++attempts_;
   for (size_t i = 0; i < sinks_.size(); ++i) {
     if (acked_[i] || options_.dry_run || count_ == 0) continue;
-    Status st = sinks_[i]->Send(batch);
+    Status st;
+    if (options_.store_sink != nullptr && static_cast<Sink*>(options_.store_sink) == sinks_[i]) {
+      std::vector<store::Checkpoint> cps;
+      cps.reserve(pending_positions_.size());
+      for (const auto& [path, off] : pending_positions_) cps.push_back(store::Checkpoint{path, "", off});
+      st = options_.store_sink->SendWithCheckpoints(batch, cps);
+    } else {
+      st = sinks_[i]->Send(batch);
+    }
     if (st.ok()) {
       acked_[i] = true;
       if (metrics_ != nullptr) metrics_->AddSent(sinks_[i]->name(), count_);

@@ -23,6 +23,10 @@
 
 namespace remediator::pipeline {
 
+namespace sinks {
+class StoreSink;
+}
+
 struct ShipperOptions {
   bool dry_run = false;              // send nothing, save no positions
   // Called with each entry as it enters a batch (--print).
@@ -33,6 +37,10 @@ struct ShipperOptions {
   int64_t batch_bytes = -1;          // -1: from clients (smallest batchsize) or 1 MiB
   int64_t retry_min_ns = -1;         // -1: from clients' backoff_config or 500ms
   int64_t retry_max_ns = -1;         // -1: from clients' backoff_config or 5m
+  // The store among the sinks, if any: batches go to it with the files' checkpoints in the
+  // same record, and when it is the only sink, reading resumes from its checkpoints
+  // (exactly-once into the store) rather than from the positions file.
+  sinks::StoreSink* store_sink = nullptr;
 };
 
 struct ShipProgress {
