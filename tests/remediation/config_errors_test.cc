@@ -17,7 +17,6 @@ TEST(ConfigErrorsTest, NameFileLineAndKey) {
       {"auth: {insecure_no_auth: true}\nbogus: 1\n", "cfg.yml:2: bogus: unknown key"},
       {"listen: 1\n", "cfg.yml:1: listen: must be host:port"},
       {"decision_log: x\n", "auth: required"},
-      {"auth: {bearer_token_file: missing-token}\n", "cfg.yml:1: auth.bearer_token_file: cannot read"},
       {"auth: {insecure_no_auth: true, basic_auth: {username: a, password_file: p}}\n",
        "set only one of"},
       {"auth:\n  basic_auth: {username: am}\n", "cfg.yml:2: auth.basic_auth.password_file: required"},
