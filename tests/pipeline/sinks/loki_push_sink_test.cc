@@ -1,5 +1,6 @@
 // The Loki push client against a real HTTP receiver on loopback (cpp-httplib, port 0) that
 // decodes what it gets. Waits and randomness are injected: the test never sleeps.
+#include <chrono>
 #include "pipeline/sinks/loki_push_sink.h"
 
 #include <arpa/inet.h>
@@ -60,6 +61,12 @@ class Receiver {
     });
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
+    // httplib's stop() is lost when it runs before listen_after_bind() has started (the
+    // destructor would then join a server that never stops): wait until it is running.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (!server_.is_running() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::yield();
+    }
   }
   ~Receiver() {
     server_.stop();
