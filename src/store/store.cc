@@ -160,7 +160,7 @@ Status Store::ReplayWal(const std::string& path, uint64_t& good_size) {
     ok = ok && d.GetCount(n);
     for (uint64_t i = 0; ok && i < n; ++i) {
       Pending p{};
-      uint64_t pairs;
+      uint64_t pairs = 0;
       ok = d.GetVarint(p.local) && d.GetSigned(p.ts) && d.GetString(p.line) && d.GetCount(pairs);
       p.sm_begin = sm.size();
       p.sm_count = pairs;

@@ -248,7 +248,8 @@ std::string FormatFloat(double value) {
 }
 
 std::string FormatBytes(uint64_t bytes) {
-  if (bytes == 0) return "0B";
+  // Not "0B": the lexer, like Go's scanner, reads "0B"/"0b" as a binary-literal prefix.
+  if (bytes == 0) return "0KB";
   struct Unit {
     const char* name;
     uint64_t mult;

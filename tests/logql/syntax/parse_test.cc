@@ -61,6 +61,8 @@ TEST(ParseTest, CanonicalForms) {
       {R"({a="b"} != "x" or "y" !~ "z")", R"({a="b"} != "x" != "y" !~ "z")"},
       {R"({a="b"} | status>=500 , latency > 250ms or size < 20MB)",
        R"({a="b"} | ( status>=500 , ( latency>250ms or size<20MB ) ))"},
+      // Zero bytes must not print as "0B", which lexes as a binary-literal prefix (fuzz find).
+      {R"({a="b"} | z == 0MB)", R"({a="b"} | z==0KB)"},
       {R"({a="b"} | x="1" and y="2" or z="3")", R"({a="b"} | ( ( x="1" , y="2" ) or z="3" ))"},
       {R"({a="b"} | label_format x=y, z="{{.w}}" | drop a, b="c" | keep d | decolorize)",
        R"({a="b"} | label_format x=y,z="{{.w}}" | drop a,b="c" | keep d | decolorize)"},
