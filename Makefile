@@ -4,7 +4,7 @@ ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 JOBS       ?= $(shell nproc)
 CONFIG     ?= deploy/example/remediator.yml
-FUZZ_SECONDS ?= 20
+FUZZ_SECONDS ?= 60
 
 .PHONY: all deps build run test asan fuzz bench clean
 
@@ -33,7 +33,8 @@ asan: deps
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j $(JOBS) --timeout 600
 
-# Builds the libFuzzer targets with clang and runs each for FUZZ_SECONDS.
+# Builds the libFuzzer targets with clang and runs each for FUZZ_RUNS inputs (fixed seed), at
+# most FUZZ_SECONDS. `make fuzz FUZZ_RUNS=-1 FUZZ_SECONDS=600` fuzzes for ten minutes.
 fuzz: deps
 	CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug \
 	  -DREMEDIATOR_FUZZ=ON -DREMEDIATOR_TESTS=OFF -DREMEDIATOR_BENCH=OFF \
