@@ -14,6 +14,7 @@
 #include "logql/eval/step_value.h"
 #include "logql/log/labels_builder.h"
 #include "logql/log/pipeline.h"
+#include "logql/regex_expand.h"
 #include "logql/syntax/parse.h"
 
 namespace remediator::logql {
@@ -372,44 +373,6 @@ Result<StepValue> EvalBinary(const syntax::BinaryExpr& e, const Ctx& ctx) {
   return out;
 }
 
-// Go's Regexp.Expand for label_replace's "$1" / "${name}".
-std::string ExpandTemplate(std::string_view tmpl, const RE2& re, const std::vector<re2::StringPiece>& groups) {
-  std::string out;
-  while (!tmpl.empty()) {
-    size_t d = tmpl.find('$');
-    if (d == std::string_view::npos) break;
-    out.append(tmpl.substr(0, d));
-    tmpl.remove_prefix(d + 1);
-    if (!tmpl.empty() && tmpl[0] == '$') {
-      out += '$';
-      tmpl.remove_prefix(1);
-      continue;
-    }
-    bool brace = !tmpl.empty() && tmpl[0] == '{';
-    std::string_view rest = brace ? tmpl.substr(1) : tmpl;
-    size_t i = 0;
-    while (i < rest.size() && (std::isalnum(static_cast<unsigned char>(rest[i])) || rest[i] == '_')) ++i;
-    if (i == 0 || (brace && (i >= rest.size() || rest[i] != '}'))) {
-      out += '$';
-      continue;
-    }
-    std::string name(rest.substr(0, i));
-    tmpl = rest.substr(i + (brace ? 1 : 0));
-    int num = -1;
-    if (std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; }) && name.size() < 9) {
-      num = std::stoi(name);
-    } else {
-      auto it = re.NamedCapturingGroups().find(name);
-      if (it != re.NamedCapturingGroups().end()) num = it->second;
-    }
-    if (num >= 0 && static_cast<size_t>(num) < groups.size() && groups[static_cast<size_t>(num)].data() != nullptr) {
-      out.append(groups[static_cast<size_t>(num)].data(), groups[static_cast<size_t>(num)].size());
-    }
-  }
-  out.append(tmpl);
-  return out;
-}
-
 Result<StepValue> EvalLabelReplace(const syntax::LabelReplaceExpr& e, const Ctx& ctx) {
   REMEDIATOR_ASSIGN_OR_RETURN(StepValue in, Eval(*e.inner, ctx, std::nullopt, std::nullopt));
   RE2::Options o;
@@ -421,7 +384,8 @@ Result<StepValue> EvalLabelReplace(const syntax::LabelReplaceExpr& e, const Ctx&
     std::string src(LabelValue(s.labels, e.src));
     std::vector<re2::StringPiece> groups(static_cast<size_t>(ng));
     if (!re.Match(src, 0, src.size(), RE2::UNANCHORED, groups.data(), ng)) continue;
-    std::string v = ExpandTemplate(e.replacement, re, groups);
+    std::string v;
+    AppendRegexExpand(v, e.replacement, re, groups.data(), static_cast<int>(groups.size()));
     if (v.empty()) {
       RemoveLabel(s.labels, e.dst);
     } else {

@@ -12,9 +12,10 @@
 #include <re2/re2.h>
 
 #include "core/clock.h"
+#include "core/go_time.h"
 #include "core/labels.h"
 #include "logql/convert.h"
-#include "logql/template/go_time.h"
+#include "logql/regex_expand.h"
 #include "logql/template/template.h"
 
 namespace remediator::logql::tmpl {
@@ -156,43 +157,6 @@ size_t RuneCount(std::string_view s) {
   return n;
 }
 
-// Go's Regexp.Expand of a `$1` / `${name}` template.
-void Expand(std::string& out, std::string_view tmpl, const RE2& re, const re2::StringPiece* groups, int ngroups) {
-  while (!tmpl.empty()) {
-    size_t d = tmpl.find('$');
-    if (d == std::string_view::npos) break;
-    out.append(tmpl.substr(0, d));
-    tmpl.remove_prefix(d + 1);
-    if (!tmpl.empty() && tmpl[0] == '$') {
-      out += '$';
-      tmpl.remove_prefix(1);
-      continue;
-    }
-    bool brace = !tmpl.empty() && tmpl[0] == '{';
-    std::string_view rest = brace ? tmpl.substr(1) : tmpl;
-    size_t i = 0;
-    while (i < rest.size() && (std::isalnum(static_cast<unsigned char>(rest[i])) || rest[i] == '_')) ++i;
-    if (i == 0 || (brace && (i >= rest.size() || rest[i] != '}'))) {
-      out += '$';
-      continue;
-    }
-    std::string_view name = rest.substr(0, i);
-    tmpl = rest.substr(i + (brace ? 1 : 0));
-    int num = -1;
-    if (std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; }) && name.size() < 9) {
-      num = std::atoi(std::string(name).c_str());
-    }
-    if (num < 0) {
-      auto it = re.NamedCapturingGroups().find(std::string(name));
-      if (it != re.NamedCapturingGroups().end()) num = it->second;
-    }
-    if (num >= 0 && num < ngroups && groups[num].data() != nullptr) {
-      out.append(groups[num].data(), groups[num].size());
-    }
-  }
-  out.append(tmpl);
-}
-
 // Go's Regexp.ReplaceAllString (expand) / ReplaceAllLiteralString.
 std::string RegexReplace(const RE2& re, std::string_view src, std::string_view repl, bool literal) {
   std::string out;
@@ -209,7 +173,7 @@ std::string RegexReplace(const RE2& re, std::string_view src, std::string_view r
       if (literal) {
         out.append(repl);
       } else {
-        Expand(out, repl, re, groups.data(), ngroups);
+        AppendRegexExpand(out, repl, re, groups.data(), ngroups);
       }
     }
     last_end = a1;
@@ -452,10 +416,15 @@ FN(FnToDate) {  // toDate layout s (errors give the zero time, as sprig ignores 
   out = Value::Time(r.ok() ? *r : kGoZeroTimeNs);
   return Status::Ok();
 }
-FN(FnToDateInZone) {  // toDateInZone layout zone s; zones other than UTC are read as UTC
+FN(FnToDateInZone) {  // toDateInZone layout zone s: s read in an IANA zone ("Europe/Berlin")
   UNUSED_D;
-  auto r = ParseGoTime(Str(a[0]), Str(a[2]));
-  out = Value::Time(r.ok() ? *r : kGoZeroTimeNs);
+  // As sprig: an unknown zone is UTC, a parse error the zero time; the result prints in the zone.
+  Result<std::shared_ptr<const TimeZone>> zone = TimeZone::Load(Str(a[1]));
+  std::shared_ptr<const TimeZone> z = zone.ok() ? *zone : nullptr;
+  GoParseOptions options;
+  options.zone = z.get();
+  auto r = ParseGoTime(Str(a[0]), Str(a[2]), options);
+  out = Value::Time(r.ok() ? *r : kGoZeroTimeNs, r.ok() ? std::move(z) : nullptr);
   return Status::Ok();
 }
 FN(FnUnixToTime) {

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 
-#include "logql/template/go_time.h"
+#include "core/go_time.h"
 
 namespace remediator::logql::tmpl {
 
@@ -87,7 +87,7 @@ void Value::AppendTo(std::string& out) const {
     case Kind::kInt: out += std::to_string(int_); return;
     case Kind::kFloat: AppendGoFloat(out, float_); return;
     case Kind::kBool: out += int_ ? "true" : "false"; return;
-    case Kind::kTime: AppendGoTimeString(out, int_); return;
+    case Kind::kTime: AppendGoTimeString(out, int_, zone_.get()); return;
     case Kind::kList: {
       out += '[';
       for (size_t i = 0; i < list_->size(); ++i) {

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/go_time.h"
+
 namespace remediator::logql::tmpl {
 
 class Value;
@@ -24,7 +26,7 @@ class Value {
     kInt,     // int64
     kFloat,   // float64
     kBool,    // bool
-    kTime,    // time.Time, as Unix nanoseconds in UTC
+    kTime,    // time.Time: Unix nanoseconds, and the zone it prints in (UTC when none)
     kList,    // a slice, for range
     kMap,     // a map, for range and field access
   };
@@ -62,10 +64,11 @@ class Value {
     v.int_ = b ? 1 : 0;
     return v;
   }
-  static Value Time(int64_t ns) {
+  static Value Time(int64_t ns, std::shared_ptr<const TimeZone> zone = nullptr) {
     Value v;
     v.kind_ = Kind::kTime;
     v.int_ = ns;
+    v.zone_ = std::move(zone);
     return v;
   }
   static Value List(ValueList items) {
@@ -89,6 +92,8 @@ class Value {
   double float_value() const { return float_; }
   bool bool_value() const { return int_ != 0; }
   int64_t time_ns() const { return int_; }
+  // REQUIRES: kind() == kTime. The zone a time prints in; nullptr for UTC.
+  const TimeZone* time_zone() const { return zone_.get(); }
   const ValueList& list() const { return *list_; }
   const ValueMap& map() const { return *map_; }
 
@@ -111,6 +116,7 @@ class Value {
   double float_ = 0;
   std::shared_ptr<const ValueList> list_;
   std::shared_ptr<const ValueMap> map_;
+  std::shared_ptr<const TimeZone> zone_;
 };
 
 // Go's strconv.FormatFloat(f, 'g', -1, 64), which is what %v prints for a float64

@@ -10,9 +10,9 @@
 
 #include <fmt/format.h>
 
+#include "core/go_time.h"
 #include "core/time_format.h"
 #include "pipeline/config_read.h"
-#include "pipeline/go_time.h"
 #include "pipeline/stages/stages.h"
 
 namespace remediator::pipeline::stages {
@@ -109,7 +109,11 @@ bool Parse(const Parser& p, std::string_view s, const TimeZone* zone, int64_t no
       return true;
     }
     case Format::kLayout: {
-      Result<int64_t> t = ParseGoTime(p.layout, s, p.use_location ? zone : nullptr, now_ns);
+      GoParseOptions options;
+      options.zone = p.use_location ? zone : nullptr;
+      options.year_from_now = true;
+      options.now_ns = now_ns;
+      Result<int64_t> t = ParseGoTime(p.layout, s, options);
       if (!t.ok()) return false;
       out = *t;
       return true;

@@ -77,6 +77,12 @@ TEST(TemplateTest, Table) {
       {"{{ duration .dur }} {{ bytes .size }}", "90 2000"},
       {"{{ unixToTime \"1767225600\" | unixEpoch }}", "1767225600"},
       {"{{ toDate \"2006-01-02\" \"2026-03-04\" | date \"Jan 2 2006\" }}", "Mar 4 2026"},
+      // toDateInZone reads the value in the zone (CET, +1 in March) and prints in it.
+      {"{{ toDateInZone \"2006-01-02 15:04\" \"Europe/Berlin\" \"2026-03-04 10:00\" | unixEpoch }}", "1772614800"},
+      {"{{ toDateInZone \"2006-01-02 15:04\" \"Europe/Berlin\" \"2026-07-04 10:00\" }}",
+       "2026-07-04 10:00:00 +0200 CEST"},
+      {"{{ toDateInZone \"2006-01-02 15:04\" \"UTC\" \"2026-03-04 10:00\" | unixEpoch }}", "1772618400"},
+      {"{{ toDateInZone \"2006-01-02 15:04\" \"No/Such\" \"2026-03-04 10:00\" | unixEpoch }}", "1772618400"},
       {"{{ __timestamp__ | unixEpochMillis }}", "1767229323000"},
       {"{{ alignLeft 5 \"ab\" }}|{{ alignRight 5 \"ab\" }}|{{ alignLeft 1 \"ab\" }}", "ab   |   ab|a"},
       {"{{ urlencode .path }}", "%2Fa%2Fb%3Fx%3D1"},
