@@ -23,5 +23,6 @@ Command AddResumeCommand(CLI::App& root);
 Command AddQueryCommand(CLI::App& root);
 Command AddFmtCommand(CLI::App& root);
 Command AddShipCommand(CLI::App& root);
+Command AddReportCommand(CLI::App& root);
 
 }  // namespace remediator::cli

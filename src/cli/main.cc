@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
   std::vector<Command> commands = {
       AddServeCommand(app),  AddCheckCommand(app), AddSimulateCommand(app),
       AddPauseCommand(app),  AddResumeCommand(app), AddQueryCommand(app),
-      AddFmtCommand(app),    AddShipCommand(app),
+      AddFmtCommand(app),    AddShipCommand(app),   AddReportCommand(app),
   };
 
   try {
