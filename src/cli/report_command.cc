@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "cli/command.h"
+#include "cli/time_range_args.h"
 #include "core/clock.h"
 #include "core/duration.h"
 #include "core/json_writer.h"
@@ -25,8 +26,7 @@ struct ReportOptions {
   std::string config;
   std::string decision_log;
   std::string store;
-  std::string since = "7d";
-  std::string start, end;
+  TimeRangeArgs range{.since = "7d", .start = "", .end = ""};
   std::string window = "30m";
   report::ImpactOptions impact;
   std::string output = "table";
@@ -66,8 +66,15 @@ void PrintTable(const std::vector<report::Impact>& impacts, const report::Impact
 }
 
 void PrintJson(const std::vector<report::Impact>& impacts) {
-  auto counts = [](std::string& out, const report::RequestCounts& c) {
-    out += "{\"requests\":";
+  std::string out = "[";
+  auto field = [&out](std::string_view name, std::string_view value) {
+    out += ",\"";
+    out += name;
+    out += "\":";
+    AppendJsonString(out, value);
+  };
+  auto counts = [&out](std::string_view name, const report::RequestCounts& c) {
+    out += fmt::format(",\"{}\":{{\"requests\":", name);
     AppendJsonNumber(out, c.requests);
     out += ",\"errors\":";
     AppendJsonNumber(out, c.errors);
@@ -75,32 +82,21 @@ void PrintJson(const std::vector<report::Impact>& impacts) {
     AppendJsonNumber(out, c.ErrorRatio());
     out += "}";
   };
-  std::string out = "[";
   for (size_t n = 0; n < impacts.size(); ++n) {
     const report::Impact& i = impacts[n];
     const report::Remediation& r = i.remediation;
-    if (n > 0) out += ",";
-    out += "\n{\"started\":";
+    out += n > 0 ? ",\n{\"started\":" : "\n{\"started\":";
     AppendJsonString(out, FormatRfc3339Nano(r.started_ns));
-    out += ",\"ended\":";
-    AppendJsonString(out, FormatRfc3339Nano(r.ended_ns));
-    out += ",\"alert\":";
-    AppendJsonString(out, r.alert);
-    out += ",\"playbook\":";
-    AppendJsonString(out, r.playbook);
-    out += ",\"service\":";
-    AppendJsonString(out, r.service);
-    out += ",\"action\":";
-    AppendJsonString(out, r.action);
+    field("ended", FormatRfc3339Nano(r.ended_ns));
+    field("alert", r.alert);
+    field("playbook", r.playbook);
+    field("service", r.service);
+    field("action", r.action);
     out += r.success ? ",\"success\":true" : ",\"success\":false";
-    out += ",\"decision_id\":";
-    AppendJsonString(out, r.decision_id);
-    out += ",\"before\":";
-    counts(out, i.before);
-    out += ",\"after\":";
-    counts(out, i.after);
-    out += ",\"verdict\":";
-    AppendJsonString(out, report::VerdictName(i.verdict));
+    field("decision_id", r.decision_id);
+    counts("before", i.before);
+    counts("after", i.after);
+    field("verdict", report::VerdictName(i.verdict));
     out += "}";
   }
   out += impacts.empty() ? "]" : "\n]";
@@ -127,23 +123,10 @@ int Run(ReportOptions o) {
   o.impact.window_ns = *window;
 
   SystemClock clock;
-  int64_t end_ns = clock.NowNs(), start_ns = 0;
-  if (!o.end.empty()) {
-    auto t = ParseTimeArg(o.end);
-    if (!t.ok()) return fail("--end: " + t.status().message());
-    end_ns = *t;
-  }
-  if (!o.start.empty()) {
-    auto t = ParseTimeArg(o.start);
-    if (!t.ok()) return fail("--start: " + t.status().message());
-    start_ns = *t;
-  } else {
-    auto since = ParseDuration(o.since);
-    if (!since.ok()) return fail("--since: " + since.status().message());
-    start_ns = end_ns - *since;
-  }
+  auto range = ResolveTimeRange(o.range, clock);
+  if (!range.ok()) return fail(range.status().message());
 
-  auto scan = report::ReadRemediations(o.decision_log, start_ns, end_ns);
+  auto scan = report::ReadRemediations(o.decision_log, range->start_ns, range->end_ns);
   if (!scan.ok()) return fail(scan.status().message());
   if (scan->malformed > 0) {
     std::fprintf(stderr, "remediator report: %s: skipped %zu lines that are not decisions (first: line %zu)\n",
@@ -173,9 +156,9 @@ Command AddReportCommand(CLI::App& root) {
   c.app->add_option("--config", o->config, "remediator.yml: takes decision_log and storage.path from it");
   c.app->add_option("--decision-log", o->decision_log, "The decision log (JSONL); overrides the config's");
   c.app->add_option("--store", o->store, "The embedded store holding the access log; overrides the config's");
-  c.app->add_option("--since", o->since, "Runs that started in this range ending now (or at --end) (default 7d)");
-  c.app->add_option("--start", o->start, "Range start: RFC 3339 or Unix time");
-  c.app->add_option("--end", o->end, "Range end: RFC 3339 or Unix time (default now)");
+  c.app->add_option("--since", o->range.since, "Runs that started in this range ending now (or at --end) (default 7d)");
+  c.app->add_option("--start", o->range.start, "Range start: RFC 3339 or Unix time");
+  c.app->add_option("--end", o->range.end, "Range end: RFC 3339 or Unix time (default now)");
   c.app->add_option("--window", o->window, "How long before each start and after each end to count (default 30m)");
   c.app->add_option("--access-selector", o->impact.access_selector,
                     "The access log's streams (default {job=\"traefik-access\"})");

@@ -1,17 +1,15 @@
 // `remediator report` end to end: a decision log and an embedded store holding a Traefik
 // access log, read by the real binary.
 #include <sys/stat.h>
-#include <unistd.h>
 
-#include <cstdio>
-#include <cstdlib>
-#include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
+#include "common/run_command.h"
+#include "common/temp_dir.h"
 #include "store/store.h"
 
 namespace remediator::report {
@@ -20,30 +18,8 @@ namespace {
 constexpr int64_t kSec = 1'000'000'000;
 constexpr int64_t kT0 = 1'767'225'600LL * kSec;  // 2026-01-01T00:00:00Z
 
-class TempDir {
- public:
-  TempDir() {
-    const char* base = std::getenv("TMPDIR");
-    std::string tmpl = std::string(base && *base ? base : "/tmp") + "/report_test_XXXXXX";
-    path_ = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-std::string RunCommand(const std::string& cmd, int& rc) {
-  std::string out;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (p == nullptr) return out;
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  rc = ::pclose(p);
-  return out;
-}
+using testing::RunCommand;
+using testing::ScopedTempDir;
 
 void AddRequests(std::vector<LogEntry>& out, const std::string& service, const std::string& status, int64_t from,
                  int n) {
@@ -54,7 +30,8 @@ void AddRequests(std::vector<LogEntry>& out, const std::string& service, const s
 TEST(ReportCommand, ComparesErrorRatiosAroundEachRun) {
   struct stat st {};
   if (::stat(REMEDIATOR_BINARY, &st) != 0) GTEST_SKIP() << "remediator binary not built: " << REMEDIATOR_BINARY;
-  TempDir dir;
+  ScopedTempDir dir("report_test");
+  ASSERT_FALSE(dir.path().empty());
   // A Jellyfin restart at 01:00:00 that took 20 s, and a blocked decision that changed nothing.
   const std::string log_path = dir.path() + "/decisions.jsonl";
   std::ofstream(log_path)
