@@ -50,4 +50,8 @@ class ShipMetrics {
   std::atomic<uint64_t> truncated_{0};
 };
 
+// Appends `m` in the Prometheus text format (version 0.0.4), metric names prefixed
+// remediator_ship_ (see docs/pipeline.md, Metrics).
+void AppendPrometheusText(const MetricsSnapshot& m, std::string& out);
+
 }  // namespace remediator::pipeline
