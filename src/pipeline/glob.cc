@@ -159,6 +159,8 @@ std::vector<std::string> GlobFiles(const std::string& pattern) {
   return out;
 }
 
+bool IsLiteralGlob(std::string_view pattern) { return !HasMeta(pattern); }
+
 std::string GlobBaseDir(const std::string& pattern) {
   std::vector<std::string_view> segs = Split(pattern);
   bool absolute = !pattern.empty() && pattern[0] == '/';

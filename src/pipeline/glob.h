@@ -14,5 +14,7 @@ bool GlobMatch(std::string_view pattern, std::string_view path);
 std::vector<std::string> GlobFiles(const std::string& pattern);
 // The longest leading folder of `pattern` without glob characters (to watch for new files).
 std::string GlobBaseDir(const std::string& pattern);
+// Whether `pattern` has no glob characters (it names one path).
+bool IsLiteralGlob(std::string_view pattern);
 
 }  // namespace remediator::pipeline

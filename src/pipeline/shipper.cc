@@ -44,9 +44,10 @@ Result<std::unique_ptr<Shipper>> Shipper::Create(const PromtailConfig& config, s
   auto s = std::unique_ptr<Shipper>(new Shipper(config, std::move(sinks), clock, metrics, std::move(options)));
   REMEDIATOR_ASSIGN_OR_RETURN(s->positions_,
                               Positions::Load(config.positions.filename, config.positions.ignore_invalid_yaml));
-  if (s->options_.store_sink != nullptr && s->sinks_.size() == 1) {
+  if (s->options_.store_sink != nullptr) {
     for (const store::Checkpoint& cp : s->options_.store_sink->Checkpoints()) {
-      s->positions_.Set(cp.source, cp.offset);
+      s->store_checkpoints_[cp.source] = cp.offset;
+      if (s->sinks_.size() == 1) s->positions_.Set(cp.source, cp.offset);
     }
   }
   for (const ScrapeConfig& sc : s->config_.scrape_configs) {
@@ -70,9 +71,17 @@ Result<std::unique_ptr<Shipper>> Shipper::Create(const PromtailConfig& config, s
 
 void Shipper::Rescan() {
   std::set<std::string> seen;
+  std::set<std::string> literal;  // targets naming one path: tailed even while missing
   for (size_t j = 0; j < jobs_.size(); ++j) {
     for (const StaticTarget& t : jobs_[j].config->targets) {
-      for (const std::string& path : GlobFiles(t.path_glob)) {
+      std::vector<std::string> paths;
+      if (IsLiteralGlob(t.path_glob)) {
+        paths.push_back(t.path_glob);
+        literal.insert(t.path_glob);
+      } else {
+        paths = GlobFiles(t.path_glob);
+      }
+      for (const std::string& path : paths) {
         if (!t.path_exclude.empty() && GlobMatch(t.path_exclude, path)) continue;
         if (!seen.insert(path).second) continue;  // the first target that matches wins
         if (files_.count(path)) continue;
@@ -86,10 +95,14 @@ void Shipper::Rescan() {
     }
   }
   // Files that are gone and fully read stop being tailed; their positions go (Promtail's
-  // cleanup). A file that still exists but no longer matches is dropped too.
+  // cleanup). A file that still exists but no longer matches is dropped too. A literal
+  // path stays: its tailer picks up a file that appears there at its next poll, so a file
+  // created and rotated away between two re-scans is not missed.
   for (auto it = files_.begin(); it != files_.end();) {
     bool gone = it->second.tailer->deleted() || !seen.count(it->first);
-    if (gone && ::access(it->first.c_str(), F_OK) != 0) {
+    if (literal.count(it->first) && seen.count(it->first)) {
+      ++it;
+    } else if (gone && ::access(it->first.c_str(), F_OK) != 0) {
       positions_.Remove(it->first);
       pending_positions_.erase(it->first);
       it = files_.erase(it);
@@ -99,6 +112,13 @@ void Shipper::Rescan() {
       ++it;
     }
   }
+  // A saved position of a file that is not there any more (deleted while we were down) must
+  // not be applied to a new file that appears at the path later.
+  std::vector<std::string> stale;
+  for (const auto& [path, off] : positions_.all()) {
+    if (!files_.count(path) && ::access(path.c_str(), F_OK) != 0) stale.push_back(path);
+  }
+  for (const std::string& path : stale) positions_.Remove(path);
 }
 
 void Shipper::OnLine(std::string_view line, bool truncated) {
@@ -128,10 +148,19 @@ void Shipper::Consume(PipelineEntry& e) {
 
 std::map<std::string, int64_t> Shipper::Snapshot() const {
   std::map<std::string, int64_t> m;
-  for (const auto& [path, f] : files_) {
-    if (!f.tailer->deleted()) m[path] = f.tailer->committed_offset();
-  }
+  for (const auto& [path, f] : files_) m[path] = f.tailer->position();
   return m;
+}
+
+void Shipper::ApplyPositions(const std::map<std::string, int64_t>& snapshot) {
+  if (options_.dry_run) return;
+  for (const auto& [path, off] : snapshot) {
+    if (off < 0) {
+      positions_.Remove(path);  // nothing at the path: whatever comes there is read from 0
+    } else if (files_.count(path)) {
+      positions_.Set(path, off);
+    }
+  }
 }
 
 void Shipper::CutBatch() {
@@ -152,8 +181,13 @@ bool Shipper::TrySend() {
     if (options_.store_sink != nullptr && static_cast<Sink*>(options_.store_sink) == sinks_[i]) {
       std::vector<store::Checkpoint> cps;
       cps.reserve(pending_positions_.size());
-      for (const auto& [path, off] : pending_positions_) cps.push_back(store::Checkpoint{path, "", off});
+      for (const auto& [path, off] : pending_positions_) {
+        cps.push_back(store::Checkpoint{path, "", std::max<int64_t>(off, 0)});
+      }
       st = options_.store_sink->SendWithCheckpoints(batch, cps);
+      if (st.ok()) {
+        for (const store::Checkpoint& cp : cps) store_checkpoints_[cp.source] = cp.offset;
+      }
     } else {
       st = sinks_[i]->Send(batch);
     }
@@ -184,11 +218,7 @@ bool Shipper::TrySend() {
 }
 
 void Shipper::Commit() {
-  if (!options_.dry_run) {
-    for (const auto& [path, off] : pending_positions_) {
-      if (files_.count(path)) positions_.Set(path, off);
-    }
-  }
+  ApplyPositions(pending_positions_);
   pending_ = false;
   pending_positions_.clear();
   count_ = 0;
@@ -200,29 +230,40 @@ Status Shipper::SyncPositions() {
   return positions_.Save();
 }
 
+void Shipper::ReadFile(const std::string& path, File& f) {
+  current_ = &f;
+  uint64_t lines_before = f.tailer->lines_read();
+  size_t n = f.tailer->Poll(*this, options_.read_budget_per_file, now_ns_);
+  current_ = nullptr;
+  if (n > 0) {
+    bytes_read_ += n;
+    if (metrics_ != nullptr) metrics_->AddFileRead(path, n, f.tailer->lines_read() - lines_before);
+  }
+  last_read_ = n;
+}
+
 Result<bool> Shipper::Step() {
   now_ns_ = clock_.NowNs();
   bool worked = false;
+  if (now_ns_ >= next_rescan_ns_) {
+    Rescan();
+    last_rescan_ns_ = now_ns_;
+    next_rescan_ns_ = now_ns_ + config_.target_sync_period_ns;
+  }
+  if (pending_ || now_ns_ < throttle_.until_ns()) {
+    // Not reading now, but looking: a file that appears at a path and is rotated away
+    // before reading resumes is kept open (and read later), not lost.
+    for (auto& [path, f] : files_) f.tailer->Refresh();
+  }
   if (pending_) {
     if (now_ns_ < next_attempt_ns_) return false;
     worked = true;
     if (!TrySend()) return true;
   }
-  if (now_ns_ >= next_rescan_ns_) {
-    Rescan();
-    next_rescan_ns_ = now_ns_ + config_.target_sync_period_ns;
-  }
   for (auto& [path, f] : files_) {
     if (now_ns_ < throttle_.until_ns()) break;  // a limit stage asked to wait
-    current_ = &f;
-    uint64_t lines_before = f.tailer->lines_read();
-    size_t n = f.tailer->Poll(*this, options_.read_budget_per_file, now_ns_);
-    current_ = nullptr;
-    if (n > 0) {
-      worked = true;
-      bytes_read_ += n;
-      if (metrics_ != nullptr) metrics_->AddFileRead(path, n, f.tailer->lines_read() - lines_before);
-    }
+    ReadFile(path, f);
+    if (last_read_ > 0) worked = true;
     if (batch_bytes_ >= options_.batch_bytes) {
       CutBatch();
       if (!TrySend()) return true;
@@ -235,9 +276,7 @@ Result<bool> Shipper::Step() {
     TrySend();
   } else if (count_ == 0 && !pending_) {
     // Nothing waits: what was read is all delivered (or dropped by stages).
-    if (!options_.dry_run) {
-      for (const auto& [path, off] : Snapshot()) positions_.Set(path, off);
-    }
+    ApplyPositions(Snapshot());
   }
   if (now_ns_ >= next_sync_ns_) {
     next_sync_ns_ = now_ns_ + config_.positions.sync_period_ns;
@@ -246,24 +285,61 @@ Result<bool> Shipper::Step() {
   return worked;
 }
 
-Status Shipper::Flush(int max_attempts) {
-  now_ns_ = clock_.NowNs();
-  for (Job& j : jobs_) j.pipeline->Close();
-  if (!pending_ && count_ > 0) CutBatch();
+Status Shipper::SendPending(int max_attempts) {
   Status last;
   for (int i = 0; pending_ && i < max_attempts; ++i) {
-    if (TrySend()) break;
+    if (TrySend()) return Status::Ok();
     last = Unavailable(fmt::format("a batch of {} entries could not be delivered after {} attempts", count_, i + 1));
-    // Wait out the backoff, bounded, in real time (Flush is the end of a run).
+    // Wait out the backoff, bounded, in real time (this is the end of a run).
     int64_t wait = std::min<int64_t>(next_attempt_ns_ - now_ns_, kNanosPerSecond);
-    if (wait > 0) ::usleep(static_cast<useconds_t>(wait / 1000));
+    if (wait > 0 && i + 1 < max_attempts) ::usleep(static_cast<useconds_t>(wait / 1000));
     now_ns_ = clock_.NowNs();
   }
-  if (pending_) return last;
-  if (count_ == 0 && !options_.dry_run) {
-    for (const auto& [path, off] : Snapshot()) positions_.Set(path, off);
+  return pending_ ? last : Status::Ok();
+}
+
+Status Shipper::Flush(int max_attempts) {
+  now_ns_ = clock_.NowNs();
+  // What is cut goes first: entries read below must not join a batch whose positions are
+  // already fixed.
+  REMEDIATOR_RETURN_IF_ERROR(SendPending(max_attempts));
+  // Catch up with the paths, so the positions saved name the files now at the paths: read
+  // files that were rotated away or deleted to their end, notice truncations.
+  for (auto& [path, f] : files_) {
+    f.tailer->Refresh();
+    while (f.tailer->behind()) {
+      ReadFile(path, f);
+      if (batch_bytes_ >= options_.batch_bytes) {
+        CutBatch();
+        REMEDIATOR_RETURN_IF_ERROR(SendPending(max_attempts));
+      }
+      if (last_read_ == 0 && f.tailer->behind()) break;  // cannot read: give up on it
+    }
   }
+  for (Job& j : jobs_) j.pipeline->Close();
+  if (count_ > 0) CutBatch();
+  REMEDIATOR_RETURN_IF_ERROR(SendPending(max_attempts));
+  ApplyPositions(Snapshot());
+  REMEDIATOR_RETURN_IF_ERROR(SyncStoreCheckpoints());
   return SyncPositions();
+}
+
+Status Shipper::SyncStoreCheckpoints() {
+  if (options_.store_sink == nullptr || options_.dry_run) return Status::Ok();
+  // Positions that moved without a batch (lines dropped by stages, files deleted) reach the
+  // store's checkpoints too, so a restart from them starts where the positions file would.
+  std::vector<store::Checkpoint> cps;
+  for (const auto& [path, off] : store_checkpoints_) {
+    int64_t want = std::max<int64_t>(positions_.Get(path), 0);
+    if (want != off) cps.push_back(store::Checkpoint{path, "", want});
+  }
+  for (const auto& [path, off] : positions_.all()) {
+    if (!store_checkpoints_.count(path) && off > 0) cps.push_back(store::Checkpoint{path, "", off});
+  }
+  if (cps.empty()) return Status::Ok();
+  REMEDIATOR_RETURN_IF_ERROR(options_.store_sink->SendWithCheckpoints({}, cps));
+  for (const store::Checkpoint& cp : cps) store_checkpoints_[cp.source] = cp.offset;
+  return Status::Ok();
 }
 
 Status Shipper::RunOnce(int max_attempts, const std::function<void(const ShipProgress&)>& progress) {
@@ -279,6 +355,7 @@ Status Shipper::RunOnce(int max_attempts, const std::function<void(const ShipPro
     }
     if (!worked) break;
   }
+  REMEDIATOR_RETURN_IF_ERROR(SendPending(max_attempts));
   // End of input: lines without a final newline count as lines.
   for (auto& [path, f] : files_) {
     current_ = &f;
@@ -337,8 +414,18 @@ Status Shipper::Run(const std::atomic<bool>& stop) {
     if (ino >= 0) {
       pollfd pfd{ino, POLLIN, 0};
       if (::poll(&pfd, 1, timeout_ms) > 0) {
-        char buf[4096];
-        while (::read(ino, buf, sizeof(buf)) > 0) {
+        alignas(inotify_event) char buf[4096];
+        ssize_t n;
+        while ((n = ::read(ino, buf, sizeof(buf))) > 0) {
+          for (ssize_t off = 0; off + static_cast<ssize_t>(sizeof(inotify_event)) <= n;) {
+            const auto* ev = reinterpret_cast<const inotify_event*>(buf + off);
+            // A new name in a watched folder: discover it now, not at the next re-scan.
+            // (At most once per poll period: globs with ** walk folders.)
+            if ((ev->mask & (IN_CREATE | IN_MOVED_TO)) != 0) {
+              next_rescan_ns_ = std::min(next_rescan_ns_, last_rescan_ns_ + config_.poll_period_ns);
+            }
+            off += static_cast<ssize_t>(sizeof(inotify_event) + ev->len);
+          }
         }
       }
     } else {

@@ -69,7 +69,9 @@ class Shipper final : private LineHandler, private EntryConsumer {
   // Follows the files until `stop` is set; waits with inotify (falling back to polling)
   // between steps. Flushes and saves positions before it returns.
   Status Run(const std::atomic<bool>& stop);
-  // Sends what is batched (retrying up to `max_attempts`) and saves positions.
+  // The end of a run: catches up with every path (reads files rotated away or deleted to
+  // their end, notices truncations), sends what is batched (retrying up to `max_attempts`)
+  // and saves positions, so that they name the files now at the paths.
   Status Flush(int max_attempts);
 
   ShipProgress progress() const;
@@ -99,7 +101,15 @@ class Shipper final : private LineHandler, private EntryConsumer {
   bool TrySend();
   void Commit();
   Status SyncPositions();
+  // Each tailed path's position to save (-1: forget the path).
   std::map<std::string, int64_t> Snapshot() const;
+  void ApplyPositions(const std::map<std::string, int64_t>& snapshot);
+  // Polls one file (sets last_read_).
+  void ReadFile(const std::string& path, File& f);
+  // Retries the cut batch up to `max_attempts` times (waiting out the backoff).
+  Status SendPending(int max_attempts);
+  // Writes positions that moved without a batch into the store's checkpoints.
+  Status SyncStoreCheckpoints();
 
   PromtailConfig config_;
   std::vector<Sink*> sinks_;
@@ -123,11 +133,14 @@ class Shipper final : private LineHandler, private EntryConsumer {
   int64_t next_attempt_ns_ = 0;
 
   int64_t next_rescan_ns_ = 0;
+  int64_t last_rescan_ns_ = 0;
   int64_t next_sync_ns_ = 0;
   int64_t now_ns_ = 0;
   File* current_ = nullptr;  // the file being read (OnLine)
   PipelineEntry scratch_;    // reused for every line
   Throttle throttle_;        // set by limit stages that wait instead of dropping
+  size_t last_read_ = 0;       // bytes read by the last ReadFile
+  std::map<std::string, int64_t> store_checkpoints_;  // what the store holds
   uint64_t bytes_read_ = 0;
   uint64_t entries_total_ = 0;
 };

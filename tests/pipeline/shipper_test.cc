@@ -231,6 +231,83 @@ TEST_F(ShipperTest, DeletedFileIsForgottenAndNewFilesFound) {
   EXPECT_EQ(s->positions().Get((dir_ / "logs" / "b.log").string()), 3);
 }
 
+TEST_F(ShipperTest, RunOnceShipsAnUnterminatedLastLineOnceAndResumesAfterIt) {
+  RecordingSink sink;
+  Append("a.log", "one\npartial");
+  const std::string path = (dir_ / "logs" / "a.log").string();
+  for (int run = 0; run < 2; ++run) {  // a second run over the same file adds nothing
+    auto s = Make(Config(), &sink);
+    ASSERT_TRUE(s->RunOnce(1).ok());
+    EXPECT_EQ(s->positions().Get(path), 11) << "run " << run;
+  }
+  EXPECT_EQ(sink.Lines(), (std::vector<std::string>{"one", "partial"}));
+  Append("a.log", "-rest\nthree\n");
+  auto s = Make(Config(), &sink);
+  ASSERT_TRUE(s->RunOnce(1).ok());
+  EXPECT_EQ(sink.Lines(), (std::vector<std::string>{"one", "partial", "-rest", "three"}));
+  EXPECT_EQ(s->positions().Get(path), 23);
+}
+
+TEST_F(ShipperTest, PositionOfADeletedFileIsForgottenBeforeARestart) {
+  RecordingSink sink;
+  Append("a.log", "1\n2\n3\n");
+  const std::string path = (dir_ / "logs" / "a.log").string();
+  {
+    auto s = Make(Config(), &sink);
+    Drain(*s);
+    fs::remove(dir_ / "logs" / "a.log");
+    ASSERT_TRUE(s->Flush(1).ok());  // no poll since the deletion
+    EXPECT_EQ(s->positions().Get(path), -1);
+  }
+  Append("a.log", "new1\nnew2\n");  // a new file, longer than the old offset
+  auto s = Make(Config(), &sink);
+  Drain(*s);
+  EXPECT_EQ(sink.Lines(), (std::vector<std::string>{"1", "2", "3", "new1", "new2"}));
+}
+
+TEST_F(ShipperTest, RotationBeforeARestartLosesNothing) {
+  RecordingSink sink;
+  Append("a.log", "1\n");
+  {
+    auto s = Make(Config(), &sink);
+    Drain(*s);
+    Append("a.log", "2\n");
+    fs::rename(dir_ / "logs" / "a.log", dir_ / "logs" / "a.log.1");
+    Append("a.log", "3\n4\n5\n");  // longer than the old offset
+    ASSERT_TRUE(s->Flush(1).ok());  // drains the old file, positions name the new one
+  }
+  auto s = Make(Config(), &sink);
+  Drain(*s);
+  EXPECT_EQ(sink.Lines(), (std::vector<std::string>{"1", "2", "3", "4", "5"}));
+}
+
+TEST_F(ShipperTest, TruncationBeforeARestartLosesNothing) {
+  RecordingSink sink;
+  Append("a.log", "1\n2\n");
+  {
+    auto s = Make(Config(), &sink);
+    Drain(*s);
+    fs::resize_file(dir_ / "logs" / "a.log", 0);
+    Append("a.log", "3333\n4\n");  // rewritten past the old offset
+    ASSERT_TRUE(s->Flush(1).ok());
+  }
+  auto s = Make(Config(), &sink);
+  Drain(*s);
+  EXPECT_EQ(sink.Lines(), (std::vector<std::string>{"1", "2", "3333", "4"}));
+}
+
+TEST_F(ShipperTest, StalePositionOfAFileDeletedWhileDownIsNotApplied) {
+  RecordingSink sink;
+  const std::string path = (dir_ / "logs" / "a.log").string();
+  std::ofstream(dir_ / "positions.yaml") << "positions:\n  \"" << path << "\": \"4\"\n";
+  auto s = Make(Config(), &sink);
+  ASSERT_TRUE(s->Step().ok());  // the first re-scan: a.log is not there
+  Append("a.log", "first\nsecond\n");
+  clock_.Advance(2 * kNanosPerSecond);  // the next re-scan finds it
+  Drain(*s);
+  EXPECT_EQ(sink.Lines(), (std::vector<std::string>{"first", "second"}));
+}
+
 TEST_F(ShipperTest, MalformedLinesGoThroughJsonStage) {
   RecordingSink sink;
   Append("a.log", "{\"msg\":\"ok\"}\n{broken\n\n");

@@ -3,6 +3,8 @@
 // in-memory model: every complete line arrives exactly once, in order.
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -63,6 +65,8 @@ scrape_configs:
     o.tailer.partial_line_timeout_ns = 1000 * kNanosPerSecond;  // the model completes lines itself
     o.tailer.read_chunk_bytes = 64;                                 // lines span reads
     o.read_budget_per_file = 128;
+    // The reader is slowed down to 128 bytes a step, so many generations can queue up.
+    o.tailer.max_queued_generations = 1000;
     Result<std::unique_ptr<Shipper>> s = Shipper::Create(config_, {&sink_}, clock_, nullptr, o);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     shipper_ = std::move(s).value();
@@ -127,15 +131,20 @@ scrape_configs:
 
   void Act() {
     int a = std::uniform_int_distribution<int>(0, 99)(rng_);
+    log_ += fmt::format("[{}/{}] ", next_, sink_.lines.size());
     if (a < 50) {
+      log_ += "write ";
       WriteLines();
     } else if (a < 65) {
+      log_ += "steps ";
       Steps(std::uniform_int_distribution<int>(1, 4)(rng_));
     } else if (a < 72) {
       // logrotate create: the writer finishes its line, the file is renamed, the writer
       // still writes a little to the old file, then a new file is created.
       // Path-based tailing (Promtail's too) cannot see a generation that was created and
-      // rotated away between two polls, so the tailer gets one poll per generation.
+      // rotated away without being looked at, so the shipper gets one Step per generation
+      // (a Step looks at every path, even while a batch waits for its retry).
+      log_ += "rotate ";
       CompletePartial();
       Steps(1);
       fs::path old = dir_ / "logs" / fmt::format("app.log.{}", rotations_++);
@@ -149,23 +158,27 @@ scrape_configs:
       WriteLines();
     } else if (a < 79) {
       // copytruncate: only lost lines are those not read before the truncation, so drain first.
+      log_ += "copytruncate ";
       CompletePartial();
       Drain();
       if (fs::exists(path())) fs::resize_file(path(), 0);
       if (std::uniform_int_distribution<int>(0, 1)(rng_)) WriteLines();
     } else if (a < 84) {
       // Deleted after everything was read; a new file may come later.
+      log_ += "delete ";
       CompletePartial();
       Drain();
       fs::remove(path());
       Steps(2);
     } else if (a < 92) {
       // Restart: positions are saved at shutdown (the sink is healthy again by then).
+      log_ += "restart ";
       sink_.fail_next = 0;
       ASSERT_TRUE(shipper_->Flush(1).ok());
       shipper_.reset();
       Start();
     } else {
+      log_ += "fail ";
       sink_.fail_next = std::uniform_int_distribution<int>(1, 3)(rng_);
       Steps(3);
     }
@@ -179,6 +192,7 @@ scrape_configs:
   }
 
   const std::vector<std::string>& expected() const { return expected_; }
+  const std::string& log() const { return log_; }
   const std::vector<std::string>& got() const { return sink_.lines; }
 
  private:
@@ -192,12 +206,25 @@ scrape_configs:
   std::string partial_;
   int next_ = 0;
   int rotations_ = 0;
+  std::string log_;  // the actions taken, for failure messages
 };
 
-// Disabled: finds a lost-lines case under investigation (see docs/pipeline.md, known limits).
-TEST(TailerModelTest, DISABLED_RandomActionsLoseAndDuplicateNothing) {
+// Where two line sequences part, for a readable failure.
+std::string FirstDifference(const std::vector<std::string>& got, const std::vector<std::string>& want) {
+  size_t i = 0;
+  while (i < got.size() && i < want.size() && got[i] == want[i]) ++i;
+  return fmt::format("got {} lines, want {}; first difference at {}: got \"{}\", want \"{}\"", got.size(),
+                     want.size(), i, i < got.size() ? got[i] : "<end>", i < want.size() ? want[i] : "<end>");
+}
+
+// Seeds 1-12 by default; TAILER_MODEL_SEEDS=FIRST:COUNT runs others (for stress runs).
+TEST(TailerModelTest, RandomActionsLoseAndDuplicateNothing) {
   const char* tmp = std::getenv("TMPDIR");
-  for (uint32_t seed = 1; seed <= 12; ++seed) {
+  uint32_t first = 1, count = 12;
+  if (const char* env = std::getenv("TAILER_MODEL_SEEDS")) {
+    std::sscanf(env, "%u:%u", &first, &count);
+  }
+  for (uint32_t seed = first; seed < first + count; ++seed) {
     SCOPED_TRACE(fmt::format("seed {}", seed));
     fs::path dir = fs::path(tmp ? tmp : "/tmp") / fmt::format("tailer_model_{}_{}", ::getpid(), seed);
     fs::remove_all(dir);
@@ -206,9 +233,14 @@ TEST(TailerModelTest, DISABLED_RandomActionsLoseAndDuplicateNothing) {
       for (int i = 0; i < 150; ++i) {
         m.Act();
         if (::testing::Test::HasFatalFailure()) return;
+        // Lines arrive in order and once: what arrived is always a prefix of what was written.
+        const auto& got = m.got();
+        const auto& want = m.expected();
+        ASSERT_TRUE(got.size() <= want.size() && std::equal(got.begin(), got.end(), want.begin()))
+            << FirstDifference(got, want) << "\nactions: " << m.log();
       }
       m.Finish();
-      ASSERT_EQ(m.got(), m.expected());
+      ASSERT_TRUE(m.got() == m.expected()) << FirstDifference(m.got(), m.expected()) << "\nactions: " << m.log();
     }
     fs::remove_all(dir);
   }
