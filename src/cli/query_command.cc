@@ -2,6 +2,7 @@
 // (each file one stream with the given labels) and prints the result as a table, raw lines
 // or Loki's query API JSON.
 #include <chrono>
+#include <fstream>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -9,12 +10,14 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <httplib.h>
 
 #include "cli/command.h"
 #include "core/clock.h"
 #include "core/duration.h"
 #include "core/time_format.h"
 #include "logql/eval/engine.h"
+#include "logql/eval/query_request.h"
 #include "logql/eval/result_json.h"
 #include "logql/source/file_source.h"
 #include "logql/syntax/parse.h"
@@ -27,6 +30,8 @@ struct QueryOptions {
   std::string query;
   std::vector<std::string> files;
   std::string store;  // --store DIR: the embedded store, opened read-only
+  std::string addr;   // --addr URL: a Loki (or `remediator serve`) query API
+  std::string bearer_token_file, org_id;
   std::string time_field;
   std::string since = "1h";
   std::string start, end, time, step;
@@ -52,6 +57,15 @@ Result<logql::FileStream> ParseFileArg(const std::string& arg) {
   }
   fs.labels = MakeLabels(std::move(labels));
   return fs;
+}
+
+// `invalid parameter "step": ...` -> `--step: ...`: the CLI names its flags.
+std::string FlagMessage(const std::string& message) {
+  constexpr std::string_view kPrefix = "invalid parameter \"";
+  if (message.rfind(kPrefix, 0) != 0) return message;
+  size_t close = message.find("\": ", kPrefix.size());
+  if (close == std::string::npos) return message;
+  return "--" + message.substr(kPrefix.size(), close - kPrefix.size()) + ": " + message.substr(close + 3);
 }
 
 void PrintTable(const logql::QueryResult& r, bool raw) {
@@ -101,6 +115,54 @@ void PrintTable(const logql::QueryResult& r, bool raw) {
   }
 }
 
+// Sends the query to a Loki query API at --addr ("http://loki:3100", a path prefix allowed)
+// and returns the response body. A non-200 answer is kInvalidArgument with the server's
+// error text; a connection failure kUnavailable.
+Status QueryRemote(const QueryOptions& o, const logql::QueryParams& p, bool instant, std::string& body) {
+  std::string addr = o.addr;
+  size_t scheme_end = addr.find("://");
+  if (scheme_end == std::string::npos) return InvalidArgument("--addr " + addr + ": expected http://HOST:PORT");
+  size_t path_at = addr.find('/', scheme_end + 3);
+  std::string base = addr.substr(0, path_at);
+  std::string prefix = path_at == std::string::npos ? "" : addr.substr(path_at);
+  while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
+  httplib::Client client(base);
+  if (!client.is_valid()) return InvalidArgument("--addr " + addr + ": not a usable URL");
+  client.set_connection_timeout(10);
+  client.set_read_timeout(300);
+  httplib::Headers headers;
+  if (!o.bearer_token_file.empty()) {
+    std::ifstream in(o.bearer_token_file);
+    std::string token;
+    if (!in || !std::getline(in, token)) return FailedPrecondition("--bearer-token-file " + o.bearer_token_file + ": cannot read it");
+    headers.emplace("Authorization", "Bearer " + token);
+  }
+  if (!o.org_id.empty()) headers.emplace("X-Scope-OrgID", o.org_id);
+  httplib::Params params{{"query", p.query},
+                         {"limit", std::to_string(p.limit)},
+                         {"direction", p.direction == logql::Direction::kForward ? "forward" : "backward"}};
+  std::string path = prefix;
+  if (instant) {
+    path += "/loki/api/v1/query";
+    params.emplace("time", std::to_string(p.start_ns));
+  } else {
+    path += "/loki/api/v1/query_range";
+    params.emplace("start", std::to_string(p.start_ns));
+    params.emplace("end", std::to_string(p.end_ns));
+    if (p.step_ns > 0) params.emplace("step", std::to_string(p.step_ns / 1'000'000) + "ms");
+  }
+  auto res = client.Get(path, params, headers);
+  if (!res) return Unavailable("--addr " + addr + ": " + httplib::to_string(res.error()));
+  body = std::move(res->body);
+  if (res->status != 200) {
+    auto decoded = logql::DecodeQueryResponse(body);
+    std::string message = decoded.ok() ? body : decoded.status().message();
+    while (!message.empty() && (message.back() == '\n' || message.back() == '\r')) message.pop_back();
+    return InvalidArgument(fmt::format("{} answered {}: {}", addr, res->status, message));
+  }
+  return Status::Ok();
+}
+
 int Run(const QueryOptions& o) {
   auto fail = [&](const std::string& msg, int code) {
     if (o.output == "json") {
@@ -115,8 +177,41 @@ int Run(const QueryOptions& o) {
   }
   if (o.direction != "backward" && o.direction != "forward") return fail("--direction must be forward or backward", 2);
 
-  // Where entries come from. Later: `--store DIR` (the embedded store's StreamSource) and
-  // `--addr URL` (a remote Loki) plug in here, as alternatives to --file.
+  // The time range and the other parameters, as Loki's API reads them.
+  SystemClock clock;
+  logql::QueryRequest req;
+  req.query = o.query;
+  req.time = o.time;
+  req.start = o.start;
+  req.end = o.end;
+  req.since = o.since;
+  req.step = o.step;
+  req.limit = std::to_string(o.limit);
+  req.direction = o.direction;
+  auto p = logql::ResolveQueryRequest(req, o.time.empty() ? logql::QueryKind::kRange : logql::QueryKind::kInstant,
+                                      clock.NowNs());
+  if (!p.ok()) return fail(FlagMessage(p.status().message()), 2);
+
+  if (!o.addr.empty()) {
+    if (!o.files.empty() || !o.store.empty()) return fail("--addr, --store and --file are alternatives: give one", 2);
+    std::string body;
+    Status st = QueryRemote(o, *p, !o.time.empty(), body);
+    if (!st.ok()) return fail(st.message(), st.code() == StatusCode::kInvalidArgument ? 1 : 2);
+    auto result = logql::DecodeQueryResponse(body);
+    if (!result.ok()) return fail(result.status().message(), 1);
+    if (o.output == "json") {
+      std::printf("%s\n", body.c_str());  // the server's own answer
+    } else {
+      PrintTable(*result, o.output == "raw");
+    }
+    return 0;
+  }
+
+  // A remote server parses the query itself (it may know newer syntax).
+  auto expr = logql::syntax::Parse(o.query);
+  if (!expr.ok()) return fail(expr.status().message(), 1);
+  logql::AlignToStep(*expr, *p);
+  // Where entries come from: files, the embedded store, or (above) a remote Loki.
   std::vector<logql::FileStream> files;
   for (const std::string& f : o.files) {
     auto fs = ParseFileArg(f);
@@ -141,61 +236,9 @@ int Run(const QueryOptions& o) {
     source = std::move(fsrc).value();
   }
 
-  // The time range, as Loki's API reads it.
-  SystemClock clock;
-  logql::QueryParams p;
-  p.query = o.query;
-  p.limit = o.limit;
-  p.direction = o.direction == "forward" ? logql::Direction::kForward : logql::Direction::kBackward;
-  auto parse_time = [&](const std::string& s, int64_t& out) -> Status {
-    auto t = ParseTimeArg(s);
-    if (!t.ok()) return t.status();
-    out = *t;
-    return Status::Ok();
-  };
-  if (!o.time.empty()) {
-    Status st = parse_time(o.time, p.start_ns);
-    if (!st.ok()) return fail("--time: " + st.message(), 2);
-    p.end_ns = p.start_ns;
-  } else {
-    p.end_ns = clock.NowNs();
-    if (!o.end.empty()) {
-      Status st = parse_time(o.end, p.end_ns);
-      if (!st.ok()) return fail("--end: " + st.message(), 2);
-    }
-    if (!o.start.empty()) {
-      Status st = parse_time(o.start, p.start_ns);
-      if (!st.ok()) return fail("--start: " + st.message(), 2);
-    } else {
-      auto since = ParseDuration(o.since);
-      if (!since.ok()) return fail("--since: " + since.status().message(), 2);
-      p.start_ns = p.end_ns - *since;
-    }
-    if (!o.step.empty()) {
-      auto step = ParseDuration(o.step);
-      if (!step.ok()) {
-        // Loki also accepts a float number of seconds.
-        char* end = nullptr;
-        double secs = std::strtod(o.step.c_str(), &end);
-        if (end == o.step.c_str() || *end != '\0' || secs <= 0) return fail("--step: " + step.status().message(), 2);
-        p.step_ns = static_cast<int64_t>(secs * 1e9);
-      } else {
-        p.step_ns = *step;
-      }
-    }
-  }
-  auto expr = logql::syntax::Parse(o.query);
-  if (!expr.ok()) return fail(expr.status().message(), 1);
-  bool instant = p.start_ns == p.end_ns && p.step_ns == 0;
-  if (logql::syntax::IsMetricQuery(*expr) && !instant) {
-    // Loki's query frontend aligns range queries to the step.
-    if (p.step_ns == 0) p.step_ns = logql::DefaultStepNs(p.start_ns, p.end_ns);
-    p.start_ns = p.start_ns / p.step_ns * p.step_ns;
-    p.end_ns = p.end_ns / p.step_ns * p.step_ns;
-  }
   logql::Engine engine(*source);
   auto t0 = std::chrono::steady_clock::now();
-  auto result = engine.Evaluate(*expr, p);
+  auto result = engine.Evaluate(*expr, *p);
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (!result.ok()) return fail(result.status().message(), 1);
   if (o.output == "json") {
@@ -210,9 +253,14 @@ int Run(const QueryOptions& o) {
 
 Command AddQueryCommand(CLI::App& root) {
   Command c;
-  c.app = root.add_subcommand("query", "Run a LogQL query over log files");
+  c.app = root.add_subcommand("query", "Run a LogQL query over log files, the embedded store or a Loki");
   auto o = std::make_shared<QueryOptions>();
   c.app->add_option("query", o->query, "The LogQL query")->required();
+  c.app->add_option("--addr", o->addr,
+                    "Send the query to Loki's query API at this URL (a Loki, or `remediator serve`), "
+                    "e.g. http://127.0.0.1:3100");
+  c.app->add_option("--bearer-token-file", o->bearer_token_file, "With --addr: send this token as a bearer token");
+  c.app->add_option("--org-id", o->org_id, "With --addr: the tenant (X-Scope-OrgID header)");
   c.app->add_option("--store", o->store, "Query the embedded log store in DIR (storage.path), read-only");
   c.app->add_option("--file", o->files,
                     "PATH:'{label=\"value\",...}': a file read as one stream with these labels (repeatable)");

@@ -19,6 +19,7 @@
 #include "core/clock.h"
 #include "http/authenticator.h"
 #include "http/listen_address.h"
+#include "http/loki_api.h"
 #include "http/server.h"
 #include "remediation/config.h"
 #include "remediation/engine.h"
@@ -92,7 +93,10 @@ int Serve(const ServeFlags& flags) {
     return 2;
   }
 
+  // Loki's query API over the embedded store (written by `remediator ship`), read-only.
+  http::ReopeningStoreSource logs(config->storage.path, clock, 5 * kNanosPerSecond);
   http::ServerOptions options;
+  options.loki_source = &logs;
   options.auth = std::move(*auth);
   options.max_body_bytes = static_cast<size_t>(config->webhook.max_body_bytes);
   options.threads = flags.threads;

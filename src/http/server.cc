@@ -15,6 +15,7 @@
 #include "alerts/payload.h"
 #include "core/json_writer.h"
 #include "http/json_responses.h"
+#include "http/loki_api.h"
 
 namespace remediator::http {
 namespace {
@@ -72,6 +73,7 @@ bool IsWebhookPath(std::string_view path) {
 
 struct Server::Impl {
   httplib::Server http;
+  SystemClock clock;
 };
 
 Server::Server(ServerOptions options, remediation::RemediationService& service)
@@ -217,6 +219,8 @@ void Server::RegisterRoutes() {
     res.set_content(body, kJson);
   });
   only("/api/v1/status", "GET");
+
+  if (options_.loki_source != nullptr) RegisterLokiApi(h, *options_.loki_source, impl_->clock, authorized);
 
   // Errors httplib produces itself (unknown path, 413, unparsable request) get a JSON body too.
   h.set_error_handler([](const httplib::Request& req, httplib::Response& res) {

@@ -6,6 +6,7 @@
 //   POST /api/v1/pause, /api/v1/resume      auth; the kill switch
 //   POST /api/v1/circuits/{playbook}/reset  auth; closes a playbook's circuit
 //   GET  /-/healthy, /-/ready, /metrics, /api/v1/status
+//   GET/POST /loki/api/v1/{query,query_range,labels,label/<name>/values,series} (loki_api.h)
 // A known path with another method is 405; an unknown path 404; every error body is
 // {"status":"error","error":"..."}.
 #pragma once
@@ -18,6 +19,7 @@
 #include "http/authenticator.h"
 #include "http/listen_address.h"
 #include "http/request_counter.h"
+#include "logql/stream_source.h"
 #include "remediation/service.h"
 
 namespace remediator::http {
@@ -27,6 +29,9 @@ struct ServerOptions {
   size_t max_body_bytes = 1 << 20;            // larger bodies get 413 before being buffered
   int threads = 32;                           // connections served at once (keep-alive holds one)
   size_t keep_alive_max_requests = 10'000;    // requests per connection before it is closed
+  // When set, Loki's query API (/loki/api/v1/..., http/loki_api.h) reads from it, with the
+  // same auth as the webhook. Must outlive the server.
+  const logql::StreamSource* loki_source = nullptr;
 };
 
 class Server {

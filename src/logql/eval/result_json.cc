@@ -112,6 +112,26 @@ std::string EncodeQueryResponse(const QueryResult& r, double exec_seconds) {
   return out;
 }
 
+std::string EncodeStringListResponse(const std::vector<std::string>& values) {
+  std::string out = R"({"status":"success","data":[)";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out += ',';
+    AppendJsonString(out, values[i]);
+  }
+  out += "]}";
+  return out;
+}
+
+std::string EncodeSeriesResponse(const std::vector<Labels>& series) {
+  std::string out = R"({"status":"success","data":[)";
+  for (size_t i = 0; i < series.size(); ++i) {
+    if (i > 0) out += ',';
+    AppendLabelsObject(out, series[i]);
+  }
+  out += "]}";
+  return out;
+}
+
 std::string EncodeQueryError(const std::string& message) {
   std::string out = R"({"status":"error","errorType":"bad_data","error":)";
   AppendJsonString(out, message);

@@ -95,7 +95,15 @@ class TimeFieldReader {
         std::memcmp(line.data() + hint_, pattern_.data(), pattern_.size()) == 0) {
       at = hint_;
     } else {
-      at = search_.Find(line);
+      // Lines of one layout put the key near where it was in the previous line (earlier
+      // fields differ in length): look around there first, then in the whole line. (A key
+      // that occurs twice in a line, say nested, may then be read at its second place.)
+      size_t lo = hint_ > kWindow ? hint_ - kWindow : 0;
+      if (lo < line.size()) {
+        size_t f = search_.Find(line.substr(lo, 2 * kWindow + pattern_.size()));
+        if (f != std::string_view::npos) at = lo + f;
+      }
+      if (at == std::string_view::npos) at = search_.Find(line);
     }
     if (at != std::string_view::npos) {
       hint_ = at;
@@ -138,6 +146,7 @@ class TimeFieldReader {
   }
 
  private:
+  static constexpr size_t kWindow = 96;
   std::string field_;
   std::string pattern_;
   log::SubstringSearcher search_;
