@@ -193,6 +193,13 @@ void RegisterLokiApi(httplib::Server& server, const logql::StreamSource& source,
                  res.set_content(logql::EncodeStringListResponse({values.begin(), values.end()}), kJson);
                });
 
+  // Grafana reads the version to pick features; the language here is Loki 2.9's.
+  server.Get("/loki/api/v1/status/buildinfo", [allowed](const httplib::Request& req, httplib::Response& res) {
+    if (!allowed(req, res)) return;
+    res.set_content(R"({"version":"2.9.0","revision":"remediator","branch":"","buildUser":"","buildDate":"","goVersion":""})",
+                    kJson);
+  });
+
   get_and_post("/loki/api/v1/series", [&source, &clock, allowed](const httplib::Request& req, httplib::Response& res) {
     if (!allowed(req, res)) return;
     Params p(req);

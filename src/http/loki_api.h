@@ -7,6 +7,7 @@
 //   /loki/api/v1/labels               start, end, since, query           -> ["job", ...]
 //   /loki/api/v1/label/<name>/values  start, end, since, query           -> ["x", ...]
 //   /loki/api/v1/series               match[] (repeatable), start, end, since -> [{"job":"x"}, ...]
+//   /loki/api/v1/status/buildinfo     (GET)                              -> {"version":"2.9.0",...}
 //
 // Bodies have Loki's shapes ({"status":"success","data":...}); a LogQL parse error, a bad
 // parameter or a query-time failure is 400 with {"status":"error","errorType":"bad_data",

@@ -256,6 +256,18 @@ TEST_F(LokiApiTest, QueryCommandWithAddrReadsTheApi) {
   EXPECT_NE(eout.find("answered 400: parse error at line 1"), std::string::npos) << eout;
 }
 
+TEST_F(LokiApiTest, GrafanasHealthCheckAndBuildInfo) {
+  auto health = Get("/loki/api/v1/query", {{"query", "vector(1)+vector(1)"}, {"time", "1767229200"}});
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  EXPECT_NE(health->body.find(R"("result":[{"metric":{},"value":[1767229200,"2"]}])"), std::string::npos)
+      << health->body;
+  auto info = Get("/loki/api/v1/status/buildinfo", {});
+  ASSERT_TRUE(info);
+  EXPECT_EQ(info->status, 200);
+  EXPECT_NE(info->body.find(R"("version":"2.9.0")"), std::string::npos) << info->body;
+}
+
 TEST_F(LokiApiTest, UnauthorizedRequestsGet401) {
   auto r = Get("/loki/api/v1/labels", {}, /*auth=*/false);
   ASSERT_TRUE(r);
