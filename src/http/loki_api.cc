@@ -32,7 +32,8 @@ int HttpStatus(StatusCode code) {
 
 void Fail(httplib::Response& res, const Status& st) {
   res.status = HttpStatus(st.code());
-  res.set_content(logql::EncodeQueryError(st.message()), kJson);
+  std::string_view type = res.status == 503 ? "unavailable" : res.status >= 500 ? "internal" : "bad_data";
+  res.set_content(logql::EncodeQueryError(st.message(), type), kJson);
 }
 
 // Parameters from the query string or, for POST, a form body.
@@ -229,7 +230,7 @@ Result<std::shared_ptr<const store::Store>> ReopeningStoreSource::Current() cons
   auto opened = store::Store::Open(o);
   if (!opened.ok()) {
     if (store_ != nullptr) return store_;  // keep serving the last good view
-    return Unavailable("log store " + dir_ + ": " + opened.status().message());
+    return Unavailable(opened.status().message());
   }
   store_ = std::shared_ptr<const store::Store>(std::move(*opened));
   opened_ns_ = now;

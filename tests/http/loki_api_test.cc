@@ -268,6 +268,25 @@ TEST_F(LokiApiTest, GrafanasHealthCheckAndBuildInfo) {
   EXPECT_NE(info->body.find(R"("version":"2.9.0")"), std::string::npos) << info->body;
 }
 
+TEST(LokiApiStore, AMissingStoreIs503Unavailable) {
+  FakeClock clock(kT0);
+  ReopeningStoreSource source("/nonexistent/remediator-store", clock, kNanosPerSecond);
+  httplib::Server server;
+  RegisterLokiApi(server, source, clock, nullptr);
+  int port = server.bind_to_any_port("127.0.0.1");
+  ASSERT_GT(port, 0);
+  std::thread runner([&] { server.listen_after_bind(); });
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!server.is_running() && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+  httplib::Client c("127.0.0.1", port);
+  auto r = c.Get("/loki/api/v1/labels");
+  server.stop();
+  runner.join();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 503);
+  EXPECT_EQ(r->body.rfind(R"({"status":"error","errorType":"unavailable","error":")", 0), 0u) << r->body;
+}
+
 TEST_F(LokiApiTest, UnauthorizedRequestsGet401) {
   auto r = Get("/loki/api/v1/labels", {}, /*auth=*/false);
   ASSERT_TRUE(r);

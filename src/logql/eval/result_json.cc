@@ -132,8 +132,10 @@ std::string EncodeSeriesResponse(const std::vector<Labels>& series) {
   return out;
 }
 
-std::string EncodeQueryError(const std::string& message) {
-  std::string out = R"({"status":"error","errorType":"bad_data","error":)";
+std::string EncodeQueryError(const std::string& message, std::string_view error_type) {
+  std::string out = R"({"status":"error","errorType":)";
+  AppendJsonString(out, error_type);
+  out += R"(,"error":)";
   AppendJsonString(out, message);
   out += '}';
   return out;

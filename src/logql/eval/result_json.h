@@ -26,6 +26,7 @@ Result<QueryResult> DecodeQueryResponse(std::string_view body);
 
 // Loki's error body is plain text; this is the JSON form our CLI prints:
 // {"status":"error","errorType":"bad_data","error":"..."}.
-std::string EncodeQueryError(const std::string& message);
+// `error_type` is Prometheus' errorType: bad_data, execution, unavailable, internal.
+std::string EncodeQueryError(const std::string& message, std::string_view error_type = "bad_data");
 
 }  // namespace remediator::logql
