@@ -160,39 +160,33 @@ void RegisterLokiApi(httplib::Server& server, const logql::StreamSource& source,
   get_and_post("/loki/api/v1/query", query_handler(logql::QueryKind::kInstant));
   get_and_post("/loki/api/v1/query_range", query_handler(logql::QueryKind::kRange));
 
-  get_and_post("/loki/api/v1/labels", [&source, &clock, allowed](const httplib::Request& req, httplib::Response& res) {
-    if (!allowed(req, res)) return;
-    Params p(req);
-    int64_t start = 0, end = 0;
-    Status st = LabelRange(p, clock.NowNs(), start, end);
-    if (!st.ok()) return Fail(res, st);
-    auto streams = MatchingStreams(source, SelectorsOf(p.Get("query")), start, end);
-    if (!streams.ok()) return Fail(res, streams.status());
-    std::set<std::string> names;
-    for (const Labels& ls : *streams) {
-      for (const Label& l : ls) names.insert(l.name);
-    }
-    res.set_content(logql::EncodeStringListResponse({names.begin(), names.end()}), kJson);
-  });
-
-  get_and_post(R"(/loki/api/v1/label/([^/]+)/values)",
-               [&source, &clock, allowed](const httplib::Request& req, httplib::Response& res) {
-                 if (!allowed(req, res)) return;
-                 Params p(req);
-                 const std::string name = req.matches[1];
-                 int64_t start = 0, end = 0;
-                 Status st = LabelRange(p, clock.NowNs(), start, end);
-                 if (!st.ok()) return Fail(res, st);
-                 auto streams = MatchingStreams(source, SelectorsOf(p.Get("query")), start, end);
-                 if (!streams.ok()) return Fail(res, streams.status());
-                 std::set<std::string> values;
-                 for (const Labels& ls : *streams) {
-                   for (const Label& l : ls) {
-                     if (l.name == name) values.insert(l.value);
-                   }
-                 }
-                 res.set_content(logql::EncodeStringListResponse({values.begin(), values.end()}), kJson);
-               });
+  // /labels and /label/<name>/values: the names, or one label's values, of the streams with
+  // entries in the range that match the optional `query` selector.
+  auto label_handler = [&source, &clock, allowed](bool values) {
+    return [&source, &clock, allowed, values](const httplib::Request& req, httplib::Response& res) {
+      if (!allowed(req, res)) return;
+      Params p(req);
+      int64_t start = 0, end = 0;
+      Status st = LabelRange(p, clock.NowNs(), start, end);
+      if (!st.ok()) return Fail(res, st);
+      auto streams = MatchingStreams(source, SelectorsOf(p.Get("query")), start, end);
+      if (!streams.ok()) return Fail(res, streams.status());
+      const std::string name = values ? std::string(req.matches[1]) : std::string();
+      std::set<std::string> out;
+      for (const Labels& ls : *streams) {
+        for (const Label& l : ls) {
+          if (!values) {
+            out.insert(l.name);
+          } else if (l.name == name) {
+            out.insert(l.value);
+          }
+        }
+      }
+      res.set_content(logql::EncodeStringListResponse({out.begin(), out.end()}), kJson);
+    };
+  };
+  get_and_post("/loki/api/v1/labels", label_handler(false));
+  get_and_post(R"(/loki/api/v1/label/([^/]+)/values)", label_handler(true));
 
   // Grafana reads the version to pick features; the language here is Loki 2.9's.
   server.Get("/loki/api/v1/status/buildinfo", [allowed](const httplib::Request& req, httplib::Response& res) {

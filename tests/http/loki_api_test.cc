@@ -15,6 +15,8 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include "common/run_command.h"
+#include "common/temp_dir.h"
 #include "core/clock.h"
 #include "store/store.h"
 
@@ -22,20 +24,6 @@ namespace remediator::http {
 namespace {
 
 constexpr int64_t kT0 = 1767225600LL * kNanosPerSecond;  // 2026-01-01T00:00:00Z
-
-class TempDir {
- public:
-  TempDir() {
-    const char* base = std::getenv("TMPDIR");
-    std::string tmpl = std::string(base && *base ? base : "/tmp") + "/loki_api_test_XXXXXX";
-    path_ = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 LogEntry Entry(Labels labels, int64_t ts, std::string line) {
   LogEntry e;
@@ -93,7 +81,7 @@ class LokiApiTest : public ::testing::Test {
     return c.Get(path, params, h);
   }
 
-  TempDir dir_;
+  testing::ScopedTempDir dir_{"loki_api_test"};
   std::unique_ptr<store::Store> writer_;
   FakeClock clock_;
   std::unique_ptr<ReopeningStoreSource> source_;
@@ -234,12 +222,8 @@ TEST_F(LokiApiTest, QueryCommandWithAddrReadsTheApi) {
   auto run = [&](const std::string& args) {
     std::string cmd = binary + " query --addr http://127.0.0.1:" + std::to_string(port_) +
                       " --bearer-token-file " + token + " " + args + " 2>&1";
-    std::string out;
-    FILE* p = popen(cmd.c_str(), "r");
-    char buf[4096];
-    size_t n;
-    while (p != nullptr && (n = fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
-    int status = p != nullptr ? pclose(p) : -1;
+    int status = -1;
+    std::string out = testing::RunCommand(cmd, status);
     return std::make_pair(WIFEXITED(status) ? WEXITSTATUS(status) : -1, out);
   };
   auto [code, out] = run(R"('sum by (service) (count_over_time({job="traefik-access"}[30m]))' --start 1767225600 )"
