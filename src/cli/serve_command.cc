@@ -16,6 +16,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cli/command.h"
+#include "cli/serve_shipping.h"
 #include "core/clock.h"
 #include "http/authenticator.h"
 #include "http/listen_address.h"
@@ -87,6 +88,12 @@ int Serve(const ServeFlags& flags) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   SystemClock clock;
+  // Log shipping when the config has scrape_configs: its own thread, stopped at the end.
+  Result<std::unique_ptr<Shipping>> shipping = StartServeShipping(*config, clock);
+  if (!shipping.ok()) {
+    std::fprintf(stderr, "remediator serve: %s\n", shipping.status().message().c_str());
+    return shipping.status().code() == StatusCode::kInvalidArgument ? 1 : 2;
+  }
   Result<std::unique_ptr<remediation::Engine>> engine = remediation::Engine::Create(*config, clock);
   if (!engine.ok()) {
     std::fprintf(stderr, "remediator serve: %s\n", engine.status().ToString().c_str());
@@ -100,6 +107,7 @@ int Serve(const ServeFlags& flags) {
   options.auth = std::move(*auth);
   options.max_body_bytes = static_cast<size_t>(config->webhook.max_body_bytes);
   options.threads = flags.threads;
+  if (*shipping) options.extra_metrics = [s = shipping->get()](std::string& out) { s->AppendMetrics(out); };
   http::Server server(std::move(options), **engine);
   Result<int> port = server.Bind(*listen);
   if (!port.ok()) {
@@ -141,6 +149,7 @@ int Serve(const ServeFlags& flags) {
   pthread_kill(signal_thread.native_handle(), SIGUSR1);  // no-op wake-up if it already left
   signal_thread.join();
   (*engine)->Shutdown();
+  if (*shipping) (void)(*shipping)->Stop();  // the shipping thread logs its errors
   if (!run.ok()) {
     spdlog::error("serve: {}", run.ToString());
     return 2;

@@ -11,15 +11,13 @@
 #include <fmt/format.h>
 
 #include "cli/command.h"
+#include "cli/serve_shipping.h"
 #include "core/clock.h"
 #include "core/time_format.h"
 #include "core/yaml_config.h"
 #include "pipeline/metrics.h"
 #include "pipeline/promtail_config.h"
 #include "pipeline/shipper.h"
-#include "pipeline/sinks/loki_push_sink.h"
-#include "pipeline/sinks/store_sink.h"
-#include "store/store.h"
 
 namespace remediator::cli {
 
@@ -86,47 +84,21 @@ int Run(const Options& o) {
     return 1;
   }
   SystemClock clock;
-  std::vector<pipeline::Sink*> sinks;
-  std::unique_ptr<store::Store> store;
-  std::unique_ptr<pipeline::sinks::StoreSink> store_sink;
-  std::vector<std::unique_ptr<pipeline::sinks::LokiPushSink>> loki_sinks;
-  if (!o.dry_run) {
-    if (cfg->storage.enabled) {
-      store::StoreOptions so;
-      so.dir = cfg->storage.path;
-      so.retention_ns = cfg->storage.retention_ns;
-      so.clock = &clock;
-      Result<std::unique_ptr<store::Store>> opened = store::Store::Open(so);
-      if (!opened.ok()) {
-        fmt::print(stderr, "remediator ship: {}\n", opened.status().message());
-        return 2;
-      }
-      store = std::move(opened).value();
-      store_sink = std::make_unique<pipeline::sinks::StoreSink>(*store);
-      sinks.push_back(store_sink.get());
-    }
-    for (const pipeline::ClientConfig& c : cfg->clients) {
-      loki_sinks.push_back(std::make_unique<pipeline::sinks::LokiPushSink>(c, pipeline::sinks::PushEncoding::kProtobuf));
-      sinks.push_back(loki_sinks.back().get());
-    }
+  Shipping::Options so;
+  so.dry_run = o.dry_run;
+  if (o.print) so.print = PrintEntry;
+  Result<std::unique_ptr<Shipping>> shipping = Shipping::Open(*cfg, clock, so);
+  if (!shipping.ok()) {
+    fmt::print(stderr, "remediator ship: {}\n", shipping.status().message());
+    return shipping.status().code() == StatusCode::kInvalidArgument ? 1 : 2;
   }
-  pipeline::ShipMetrics metrics;
-  pipeline::ShipperOptions opts;
-  opts.store_sink = store_sink.get();
-  opts.dry_run = o.dry_run;
-  if (o.print) opts.print = PrintEntry;
-  Result<std::unique_ptr<pipeline::Shipper>> shipper =
-      pipeline::Shipper::Create(*cfg, sinks, clock, &metrics, opts);
-  if (!shipper.ok()) {
-    fmt::print(stderr, "{}\n", shipper.status().message());
-    return 1;
-  }
+  pipeline::Shipper* shipper = &(*shipping)->shipper();
   Status st;
   if (o.once) {
     bool tty = ::isatty(2) != 0 && !o.print;
     int64_t start = clock.NowNs();
     int64_t last_shown = 0;
-    st = (*shipper)->RunOnce(20, [&](const pipeline::ShipProgress& p) {
+    st = shipper->RunOnce(20, [&](const pipeline::ShipProgress& p) {
       int64_t now = clock.NowNs();
       if (tty && p.bytes_read + p.bytes_remaining > (64u << 20) && now - last_shown > 200 * kNanosPerMilli) {
         ShowProgress(p, start, now);
@@ -134,7 +106,7 @@ int Run(const Options& o) {
       }
     });
     if (tty && last_shown != 0) {
-      ShowProgress((*shipper)->progress(), start, clock.NowNs());
+      ShowProgress(shipper->progress(), start, clock.NowNs());
       fmt::print(stderr, "\n");
     }
   } else {
@@ -142,14 +114,11 @@ int Run(const Options& o) {
     sa.sa_handler = OnSignal;
     ::sigaction(SIGINT, &sa, nullptr);
     ::sigaction(SIGTERM, &sa, nullptr);
-    st = (*shipper)->Run(g_stop);
+    st = shipper->Run(g_stop);
   }
-  shipper->reset();
-  if (store != nullptr) {
-    Status closed = store->Close();
-    if (!closed.ok() && st.ok()) st = closed;
-  }
-  pipeline::MetricsSnapshot m = metrics.Snapshot();
+  Status closed = (*shipping)->Close();
+  if (!closed.ok() && st.ok()) st = closed;
+  pipeline::MetricsSnapshot m = (*shipping)->metrics().Snapshot();
   uint64_t lines = 0, bytes = 0;
   for (const auto& [path, c] : m.files) {
     lines += c.lines_read;

@@ -210,6 +210,7 @@ void Server::RegisterRoutes() {
     service.AppendMetrics(out);
     webhook_requests_.AppendMetrics(out, "remediator_webhook_requests_total",
                                     "Webhook requests answered, by HTTP status code.");
+    if (options_.extra_metrics) options_.extra_metrics(out);
     res.set_content(out, "text/plain; version=0.0.4; charset=utf-8");
   });
   only("/metrics", "GET");

@@ -13,7 +13,9 @@
 
 #include <atomic>
 #include <cstddef>
+#include <functional>
 #include <memory>
+#include <string>
 
 #include "core/status.h"
 #include "http/authenticator.h"
@@ -32,6 +34,9 @@ struct ServerOptions {
   // When set, Loki's query API (/loki/api/v1/..., http/loki_api.h) reads from it, with the
   // same auth as the webhook. Must outlive the server.
   const logql::StreamSource* loki_source = nullptr;
+  // Appends more metrics (text format) to GET /metrics, e.g. the log pipeline's counters.
+  // Called from the server's threads; empty = none.
+  std::function<void(std::string&)> extra_metrics;
 };
 
 class Server {

@@ -1,0 +1,92 @@
+#include "cli/serve_shipping.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "core/yaml_config.h"
+
+namespace remediator::cli {
+
+Result<pipeline::PromtailConfig> ShippingConfigOf(const remediation::Config& config) {
+  return pipeline::ParsePromtailConfig(config.root, ConfigContext{config.file}, false);
+}
+
+Result<std::unique_ptr<Shipping>> Shipping::Open(const pipeline::PromtailConfig& config, const Clock& clock,
+                                                 Options options) {
+  std::unique_ptr<Shipping> s(new Shipping());
+  std::vector<pipeline::Sink*> sinks;
+  if (!options.dry_run) {
+    if (config.storage.enabled) {
+      store::StoreOptions so;
+      so.dir = config.storage.path;
+      so.retention_ns = config.storage.retention_ns;
+      so.clock = &clock;
+      Result<std::unique_ptr<store::Store>> opened = store::Store::Open(so);
+      if (!opened.ok()) {
+        return Status(opened.status().code(), config.storage.path + ": " + opened.status().message());
+      }
+      s->store_ = std::move(opened).value();
+      s->store_sink_ = std::make_unique<pipeline::sinks::StoreSink>(*s->store_);
+      sinks.push_back(s->store_sink_.get());
+    }
+    for (const pipeline::ClientConfig& c : config.clients) {
+      s->loki_sinks_.push_back(
+          std::make_unique<pipeline::sinks::LokiPushSink>(c, pipeline::sinks::PushEncoding::kProtobuf));
+      sinks.push_back(s->loki_sinks_.back().get());
+    }
+  }
+  pipeline::ShipperOptions opts;
+  opts.store_sink = s->store_sink_.get();
+  opts.dry_run = options.dry_run;
+  opts.print = std::move(options.print);
+  REMEDIATOR_ASSIGN_OR_RETURN(s->shipper_, pipeline::Shipper::Create(config, sinks, clock, &s->metrics_, opts));
+  return s;
+}
+
+Shipping::~Shipping() {
+  (void)Stop();   // errors were logged by the thread
+  (void)Close();
+}
+
+void Shipping::AppendMetrics(std::string& out) const {
+  pipeline::AppendPrometheusText(metrics_.Snapshot(), out);
+}
+
+void Shipping::Start() {
+  if (thread_.joinable() || shipper_ == nullptr) return;
+  stop_.store(false);
+  thread_ = std::thread([this] {
+    run_status_ = shipper_->Run(stop_);
+    if (!run_status_.ok()) spdlog::error("log shipping stopped: {}", run_status_.ToString());
+  });
+}
+
+Status Shipping::Stop() {
+  stop_.store(true);
+  if (thread_.joinable()) thread_.join();
+  return run_status_;
+}
+
+Status Shipping::Close() {
+  shipper_.reset();
+  if (store_ == nullptr) return Status::Ok();
+  Status st = store_->Close();
+  store_sink_.reset();
+  store_.reset();
+  return st;
+}
+
+Result<std::unique_ptr<Shipping>> StartServeShipping(const remediation::Config& config, const Clock& clock) {
+  REMEDIATOR_ASSIGN_OR_RETURN(pipeline::PromtailConfig pc, ShippingConfigOf(config));
+  if (pc.scrape_configs.empty()) return std::unique_ptr<Shipping>();
+  REMEDIATOR_ASSIGN_OR_RETURN(std::unique_ptr<Shipping> s, Shipping::Open(pc, clock, {}));
+  s->Start();
+  size_t targets = 0;
+  for (const pipeline::ScrapeConfig& sc : pc.scrape_configs) targets += sc.targets.size();
+  spdlog::info("shipping logs: {} scrape configs, {} targets{}{}", pc.scrape_configs.size(), targets,
+               pc.storage.enabled ? ", store " + pc.storage.path : "",
+               pc.clients.empty() ? "" : fmt::format(", {} Loki clients", pc.clients.size()));
+  return s;
+}
+
+}  // namespace remediator::cli
