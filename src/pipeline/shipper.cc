@@ -359,8 +359,11 @@ Status Shipper::RunOnce(int max_attempts, const std::function<void(const ShipPro
   // End of input: lines without a final newline count as lines.
   for (auto& [path, f] : files_) {
     current_ = &f;
+    uint64_t lines_before = f.tailer->lines_read();
     f.tailer->FlushPartial(*this);
     current_ = nullptr;
+    uint64_t flushed = f.tailer->lines_read() - lines_before;
+    if (flushed > 0 && metrics_ != nullptr) metrics_->AddFileRead(path, 0, flushed);
   }
   return Flush(max_attempts);
 }

@@ -241,6 +241,7 @@ TEST_F(ShipperTest, RunOnceShipsAnUnterminatedLastLineOnceAndResumesAfterIt) {
     EXPECT_EQ(s->positions().Get(path), 11) << "run " << run;
   }
   EXPECT_EQ(sink.Lines(), (std::vector<std::string>{"one", "partial"}));
+  EXPECT_EQ(metrics_.Snapshot().files[path].lines_read, 2u);  // the flushed last line counts
   Append("a.log", "-rest\nthree\n");
   auto s = Make(Config(), &sink);
   ASSERT_TRUE(s->RunOnce(1).ok());
