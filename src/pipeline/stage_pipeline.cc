@@ -33,6 +33,11 @@ Result<std::unique_ptr<StagePipeline>> StagePipeline::Create(const StageContext&
   return p;
 }
 
+Result<std::unique_ptr<StagePipeline>> StagePipeline::FromYaml(const StageContext& ctx, std::string_view yaml) {
+  REMEDIATOR_ASSIGN_OR_RETURN(YAML::Node node, ParseYaml(yaml, ctx.config.file));
+  return Create(ctx, node, "pipeline_stages");
+}
+
 void StagePipeline::RunFrom(size_t i, PipelineEntry& e) {
   for (size_t j = i; j < stages_.size(); ++j) {
     if (stages_[j]->Process(e, *nexts_[j + 1]) == StageResult::kConsumed) return;

@@ -20,6 +20,9 @@ class StagePipeline {
                                                        const YAML::Node& stages,
                                                        std::string_view path);
 
+  // Parses `yaml` (a pipeline_stages list; errors name ctx.config.file) and builds it.
+  static Result<std::unique_ptr<StagePipeline>> FromYaml(const StageContext& ctx, std::string_view yaml);
+
   // Where entries that pass every stage go. REQUIRES: set before Process. Not owned.
   void SetOutput(EntryConsumer* out) { out_ = out; }
   // Runs every stage on `e`; zero or more entries reach the output.

@@ -86,24 +86,30 @@ Status BlockWriter::Open(const std::string& path) {
 }
 
 Status BlockWriter::AddSection(const Labels& labels, std::span<const RawEntry> entries) {
-  raw_.clear();
-  EncodeSection(entries, raw_);
-  REMEDIATOR_RETURN_IF_ERROR(Compress(raw_, level_, compressed_));
-  if (compressed_.size() > kMaxRecordSize) return Internal("block section too large");
+  uint64_t raw_bytes = 0;
+  REMEDIATOR_RETURN_IF_ERROR(compressor_.Compress(entries, compressed_, raw_bytes));
+  int64_t min_ts = INT64_MAX, max_ts = INT64_MIN;
+  for (const RawEntry& e : entries) {
+    min_ts = std::min(min_ts, e.timestamp_ns);
+    max_ts = std::max(max_ts, e.timestamp_ns);
+  }
+  return AddCompressedSection(labels, compressed_, static_cast<uint32_t>(entries.size()), min_ts, max_ts,
+                              raw_bytes);
+}
+
+Status BlockWriter::AddCompressedSection(const Labels& labels, std::string_view compressed, uint32_t count,
+                                         int64_t min_ts, int64_t max_ts, uint64_t raw_bytes) {
+  if (compressed.size() > kMaxRecordSize) return Internal("block section too large");
   frame_.clear();
-  AppendFramed(frame_, compressed_);
+  AppendFramed(frame_, compressed);
   SectionMeta m;
   m.labels = labels;
   m.offset = file_.size();
   m.frame_size = static_cast<uint32_t>(frame_.size());
-  m.count = static_cast<uint32_t>(entries.size());
-  m.min_ts = INT64_MAX;
-  m.max_ts = INT64_MIN;
-  for (const RawEntry& e : entries) {
-    m.min_ts = std::min(m.min_ts, e.timestamp_ns);
-    m.max_ts = std::max(m.max_ts, e.timestamp_ns);
-  }
-  m.raw_bytes = raw_.size();
+  m.count = count;
+  m.min_ts = min_ts;
+  m.max_ts = max_ts;
+  m.raw_bytes = raw_bytes;
   index_.min_ts = std::min(index_.min_ts, m.min_ts);
   index_.max_ts = std::max(index_.max_ts, m.max_ts);
   index_.sections.push_back(std::move(m));

@@ -37,17 +37,20 @@ struct BlockIndex {
 // Writes one block file. Use: Open, AddSection per stream, Finish. Not thread-safe.
 class BlockWriter {
  public:
-  explicit BlockWriter(int zstd_level) : level_(zstd_level) {}
+  explicit BlockWriter(int zstd_level) : compressor_(zstd_level) {}
   Status Open(const std::string& path);
   // REQUIRES: entries non-empty and in read order (stably sorted by timestamp).
   Status AddSection(const Labels& labels, std::span<const RawEntry> entries);
+  // A section compressed beforehand (SectionCompressor), e.g. on another thread.
+  Status AddCompressedSection(const Labels& labels, std::string_view compressed, uint32_t count,
+                              int64_t min_ts, int64_t max_ts, uint64_t raw_bytes);
   // Writes the index and trailer and fdatasyncs the file.
   Status Finish(uint64_t seq, std::vector<Checkpoint> checkpoints);
   const BlockIndex& index() const { return index_; }
   uint64_t file_size() const { return file_.size(); }
 
  private:
-  int level_;
+  SectionCompressor compressor_;
   AppendFile file_;
   BlockIndex index_;
   std::string raw_, compressed_, frame_;

@@ -78,6 +78,22 @@ void Section::StructuredMetadata(size_t i, std::vector<Label>& out) const {
   }
 }
 
+SectionCompressor::SectionCompressor(int level) : level_(level), cctx_(ZSTD_createCCtx()) {}
+SectionCompressor::~SectionCompressor() { ZSTD_freeCCtx(static_cast<ZSTD_CCtx*>(cctx_)); }
+
+Status SectionCompressor::Compress(std::span<const RawEntry> entries, std::string& out, uint64_t& raw_bytes) {
+  raw_.clear();
+  EncodeSection(entries, raw_);
+  raw_bytes = raw_.size();
+  out.resize(ZSTD_compressBound(raw_.size()));
+  const size_t n = ZSTD_compressCCtx(static_cast<ZSTD_CCtx*>(cctx_), out.data(), out.size(), raw_.data(),
+                                     raw_.size(), level_);
+  if (ZSTD_isError(n)) return Internal(fmt::format("zstd: {}", ZSTD_getErrorName(n)));
+  out.resize(n);
+  if (raw_.capacity() > (8u << 20)) std::string().swap(raw_);  // do not keep a rare huge buffer
+  return Status::Ok();
+}
+
 Status Compress(std::string_view in, int level, std::string& out) {
   out.resize(ZSTD_compressBound(in.size()));
   const size_t n = ZSTD_compress(out.data(), out.size(), in.data(), in.size(), level);

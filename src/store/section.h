@@ -49,6 +49,24 @@ class Section {
   std::vector<std::pair<std::string_view, std::string_view>> sm_;
 };
 
+// Encodes and zstd-compresses sections, reusing one compression context and one scratch
+// buffer (a context per call would allocate its tables every time). Not thread-safe: one
+// per thread.
+class SectionCompressor {
+ public:
+  explicit SectionCompressor(int level);
+  ~SectionCompressor();
+  SectionCompressor(const SectionCompressor&) = delete;
+  SectionCompressor& operator=(const SectionCompressor&) = delete;
+  // `out` = the zstd frame of EncodeSection(entries); `raw_bytes` = its uncompressed size.
+  Status Compress(std::span<const RawEntry> entries, std::string& out, uint64_t& raw_bytes);
+
+ private:
+  int level_;
+  void* cctx_;  // ZSTD_CCtx
+  std::string raw_;
+};
+
 // zstd, with the given level.
 Status Compress(std::string_view in, int level, std::string& out);
 // DataLoss when the input is not a valid zstd frame or inflates beyond `max_size`.

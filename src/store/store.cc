@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #include <cinttypes>
 #include <cstdio>
 #include <mutex>
@@ -38,6 +40,18 @@ bool ParseSeq(std::string_view name, std::string_view prefix, std::string_view s
     seq = seq * 16 + static_cast<uint64_t>(v);
   }
   return true;
+}
+
+uint64_t HashLabels(const Labels& labels) {
+  uint64_t h = labels.size();
+  auto mix = [&h](std::string_view s) {
+    h ^= std::hash<std::string_view>{}(s) + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+  };
+  for (const Label& l : labels) {
+    mix(l.name);
+    mix(l.value);
+  }
+  return h;
 }
 
 void EncodeLabelsTo(std::string& out, const Labels& labels) {
@@ -78,13 +92,15 @@ Result<std::unique_ptr<Store>> Store::Open(StoreOptions options) {
 
 uint32_t Store::Intern(const Labels& labels) {
   if (last_id_ < streams_.size() && streams_[last_id_]->labels == labels) return last_id_;
-  auto it = ids_.find(labels);
-  if (it != ids_.end()) return last_id_ = it->second;
+  const uint64_t h = HashLabels(labels);
+  for (auto [it, end] = ids_.equal_range(h); it != end; ++it) {
+    if (streams_[it->second]->labels == labels) return last_id_ = it->second;
+  }
   const auto id = static_cast<uint32_t>(streams_.size());
   auto st = std::make_unique<StreamState>();
   st->labels = labels;
   streams_.push_back(std::move(st));
-  ids_.emplace(labels, id);
+  ids_.emplace(h, id);
   for (const Label& l : labels) postings_[l.name][l.value].push_back(id);
   return last_id_ = id;
 }
@@ -268,21 +284,31 @@ Status Store::Append(std::span<const LogEntry> batch, std::span<const Checkpoint
   if (closed_) return FailedPrecondition("store is closed");
   if (!broken_.ok()) return broken_;
   if (batch.empty() && checkpoints.empty()) return Status::Ok();
-  // Stream ids, declaring streams new to this WAL file first.
-  std::vector<uint32_t> ids(batch.size());
+  // Stream ids (Intern may add streams readers can see).
+  batch_ids_.resize(batch.size());
+  uint64_t cost = 0;
+  {
+    std::unique_lock lock(mu_);
+    for (size_t i = 0; i < batch.size(); ++i) {
+      batch_ids_[i] = Intern(batch[i].labels);
+      cost += batch[i].line.size() + sizeof(HeadEntry);
+    }
+  }
+  // A batch that fills the head goes straight into a block with the head: no WAL record.
+  if (!batch.empty() && head_bytes_ + cost >= options_.block_bytes) {
+    return SealLocked(batch, batch_ids_, checkpoints);
+  }
+  const std::vector<uint32_t>& ids = batch_ids_;
+  // Declare the streams new to this WAL file first.
   std::string decls;
   uint64_t ndecl = 0;
-  {
-    std::unique_lock lock(mu_);  // Intern may add streams readers can see
-    for (size_t i = 0; i < batch.size(); ++i) {
-      ids[i] = Intern(batch[i].labels);
-      StreamState& s = *streams_[ids[i]];
-      if (!s.declared_in_wal) {
-        PutVarint(decls, ids[i]);
-        EncodeLabelsTo(decls, s.labels);
-        ++ndecl;
-        s.declared_in_wal = true;
-      }
+  for (size_t i = 0; i < batch.size(); ++i) {
+    StreamState& s = *streams_[ids[i]];
+    if (!s.declared_in_wal) {
+      PutVarint(decls, ids[i]);
+      EncodeLabelsTo(decls, s.labels);
+      ++ndecl;
+      s.declared_in_wal = true;
     }
   }
   record_.clear();
@@ -344,7 +370,6 @@ Status Store::Append(std::span<const LogEntry> batch, std::span<const Checkpoint
     for (const Checkpoint& c : checkpoints) checkpoints_[c.source] = c;
     if (!checkpoints.empty()) checkpoints_dirty_ = true;
   }
-  if (head_bytes_ >= options_.block_bytes) return SealLocked();
   return Status::Ok();
 }
 
@@ -368,46 +393,118 @@ Status Store::Seal() {
   return SealLocked();
 }
 
-Status Store::SealLocked() {
-  if (head_entries_ == 0 && !checkpoints_dirty_) return Status::Ok();
+Status Store::SealLocked(std::span<const LogEntry> batch, std::span<const uint32_t> ids,
+                         std::span<const Checkpoint> checkpoints) {
+  if (head_entries_ == 0 && !checkpoints_dirty_ && batch.empty() && checkpoints.empty()) return Status::Ok();
   const uint64_t seq = wal_seq_;
   const std::string path = BlockPath(seq);
   const std::string tmp = path + std::string(kTempSuffix);
+
+  // One job per stream with entries: its head entries, then its batch entries (arrival
+  // order), grouped by a counting sort of the batch by stream.
+  struct Job {
+    uint32_t stream;
+    uint32_t batch_begin = 0, batch_end = 0;  // into by_stream
+    std::string compressed;
+    uint64_t raw_bytes = 0;
+    uint32_t count = 0;
+    int64_t min_ts = INT64_MAX, max_ts = INT64_MIN;
+    Status status;
+  };
+  std::vector<uint32_t> by_stream(batch.size());
+  std::vector<uint32_t> start(streams_.size() + 1, 0);
+  for (uint32_t id : ids) ++start[id + 1];
+  for (size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
+  std::vector<Job> jobs;
+  for (uint32_t id = 0; id < streams_.size(); ++id) {
+    if (streams_[id]->head.empty() && start[id] == start[id + 1]) continue;
+    Job j;
+    j.stream = id;
+    j.batch_begin = j.batch_end = start[id];
+    jobs.push_back(std::move(j));
+  }
   {
-    BlockWriter writer(options_.zstd_level);
-    REMEDIATOR_RETURN_IF_ERROR(writer.Open(tmp));
-    std::vector<uint32_t> order;
+    std::vector<uint32_t> fill(start.begin(), start.end() - 1);
+    for (uint32_t i = 0; i < ids.size(); ++i) by_stream[fill[ids[i]]++] = i;
+    for (Job& j : jobs) j.batch_end = fill[j.stream];
+  }
+  // Encode and compress the sections on up to seal_threads threads; write them in order.
+  std::atomic<size_t> next_job{0};
+  auto work = [&](SectionCompressor& compressor) {
     std::vector<RawEntry> raw;
-    for (auto& sp : streams_) {
-      StreamState& s = *sp;
-      if (s.head.empty()) continue;
-      order.resize(s.head.size());
-      std::iota(order.begin(), order.end(), 0u);
-      std::stable_sort(order.begin(), order.end(),
-                       [&](uint32_t a, uint32_t b) { return s.head[a].ts < s.head[b].ts; });
+    for (size_t k; (k = next_job.fetch_add(1)) < jobs.size();) {
+      Job& j = jobs[k];
+      const StreamState& s = *streams_[j.stream];
       raw.clear();
-      for (uint32_t i : order) {
-        const HeadEntry& e = s.head[i];
+      for (const HeadEntry& e : s.head) {
         raw.push_back(RawEntry{e.ts, std::string_view(s.head_lines).substr(e.line_off, e.line_len),
                                std::span<const Label>(s.head_sm).subspan(e.sm_begin, e.sm_count)});
       }
-      REMEDIATOR_RETURN_IF_ERROR(writer.AddSection(s.labels, raw));
+      for (uint32_t b = j.batch_begin; b < j.batch_end; ++b) {
+        const LogEntry& e = batch[by_stream[b]];
+        raw.push_back(RawEntry{e.timestamp_ns, e.line, e.structured_metadata});
+      }
+      std::stable_sort(raw.begin(), raw.end(),
+                       [](const RawEntry& a, const RawEntry& b) { return a.timestamp_ns < b.timestamp_ns; });
+      j.count = static_cast<uint32_t>(raw.size());
+      j.min_ts = raw.front().timestamp_ns;
+      j.max_ts = raw.back().timestamp_ns;
+      j.status = compressor.Compress(raw, j.compressed, j.raw_bytes);
+    }
+  };
+  {
+    SectionCompressor local(options_.zstd_level);
+    std::thread helper;
+    if (options_.seal_threads > 1 && jobs.size() > 1) {
+      helper = std::thread([&] {
+        SectionCompressor c(options_.zstd_level);
+        work(c);
+      });
+    }
+    work(local);
+    if (helper.joinable()) helper.join();
+  }
+  std::map<std::string, Checkpoint, std::less<>> cps_after = checkpoints_;
+  for (const Checkpoint& c : checkpoints) cps_after[c.source] = c;
+  {
+    BlockWriter writer(options_.zstd_level);
+    Status st = writer.Open(tmp);
+    for (size_t k = 0; st.ok() && k < jobs.size(); ++k) {
+      const Job& j = jobs[k];
+      st = j.status;
+      if (st.ok()) {
+        st = writer.AddCompressedSection(streams_[j.stream]->labels, j.compressed, j.count, j.min_ts, j.max_ts,
+                                         j.raw_bytes);
+      }
+      std::string().swap(jobs[k].compressed);
     }
     std::vector<Checkpoint> cps;
-    for (const auto& [_, c] : checkpoints_) cps.push_back(c);
-    REMEDIATOR_RETURN_IF_ERROR(writer.Finish(seq, std::move(cps)));
+    for (const auto& [_, c] : cps_after) cps.push_back(c);
+    if (st.ok()) st = writer.Finish(seq, std::move(cps));
+    if (!st.ok()) {
+      (void)RemoveFile(tmp);
+      return st;
+    }
   }
   if (std::rename(tmp.c_str(), path.c_str()) != 0) return Internal("rename " + tmp);
-  REMEDIATOR_RETURN_IF_ERROR(SyncDir(options_.dir));
+  // The block now holds everything the WAL held: the next WAL is seq + 1.
+  if (wal_.size() == 0) {
+    // An empty WAL (every batch since the last seal went straight into a block): rename it
+    // rather than create one and delete the other; one folder fsync covers both renames.
+    wal_.Close();
+    if (std::rename(WalPath(seq).c_str(), WalPath(seq + 1).c_str()) != 0) return Internal("rename " + WalPath(seq));
+    REMEDIATOR_RETURN_IF_ERROR(OpenWal(seq + 1, 0));
+  } else {
+    REMEDIATOR_RETURN_IF_ERROR(SyncDir(options_.dir));
+    const std::string old_wal = WalPath(seq);
+    REMEDIATOR_RETURN_IF_ERROR(OpenWal(seq + 1, 0));
+    REMEDIATOR_RETURN_IF_ERROR(RemoveFile(old_wal));
+  }
   REMEDIATOR_ASSIGN_OR_RETURN(std::shared_ptr<const BlockFile> block, BlockFile::Open(path));
-  // The block now holds everything the WAL held: start a new WAL, then drop the old one.
-  const std::string old_wal = WalPath(seq);
-  REMEDIATOR_RETURN_IF_ERROR(OpenWal(seq + 1, 0));
-  REMEDIATOR_RETURN_IF_ERROR(RemoveFile(old_wal));
   std::unique_lock lock(mu_);
   AddBlock(std::move(block));
-  for (auto& sp : streams_) {
-    StreamState& s = *sp;
+  for (const Job& j : jobs) {
+    StreamState& s = *streams_[j.stream];
     // Give the memory back: with many streams, kept capacities would add up past the
     // head's byte budget.
     std::vector<HeadEntry>().swap(s.head);
@@ -416,6 +513,7 @@ Status Store::SealLocked() {
     s.head_min = INT64_MAX;
     s.head_max = INT64_MIN;
   }
+  checkpoints_ = std::move(cps_after);
   head_entries_ = 0;
   head_bytes_ = 0;
   checkpoints_dirty_ = false;

@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <unordered_map>
 #include <mutex>
 #include <shared_mutex>
 #include <span>
@@ -36,6 +37,7 @@ struct StoreOptions {
   size_t block_bytes = 4u << 20;        // seal the head when its lines reach this many bytes
   int zstd_level = 1;                   // for sealed blocks (1: as small as 6 on access logs, half the CPU)
   bool sync = true;                     // fdatasync the WAL on every Append (durability)
+  int seal_threads = 2;                 // threads compressing a block's sections when sealing
   const Clock* clock = nullptr;         // for retention; nullptr = the system clock
   // Open for queries only, beside a running writer (another process): nothing on disk is
   // changed (no WAL truncation, cleanup, sealing or retention) and no lock is taken;
@@ -65,7 +67,10 @@ class Store final : public logql::StreamSource {
 
   // Durably appends `batch` and, in the same WAL record, `checkpoints`: after a crash either
   // both are present or neither. Returns OK once on disk (fdatasync'ed when options.sync).
-  // Entries of one stream may come in any time order.
+  // Entries of one stream may come in any time order. When the batch would fill the head
+  // past block_bytes, it skips the WAL: the head and the batch are sealed together into a
+  // block that carries the checkpoints (the block's rename is the commit), so big batches
+  // are compressed and written once.
   Status Append(std::span<const LogEntry> batch, std::span<const Checkpoint> checkpoints = {});
 
   // The last committed checkpoint of each source / of one source.
@@ -118,7 +123,10 @@ class Store final : public logql::StreamSource {
   uint32_t Intern(const Labels& labels);
   void AddToHead(uint32_t id, int64_t ts, std::string_view line, std::span<const Label> sm);
   void AddBlock(std::shared_ptr<const BlockFile> block);
-  Status SealLocked();
+  // Seals the head plus `batch` (whose stream ids are `ids`) into a block whose checkpoints
+  // are the current ones updated by `checkpoints`. Nothing changes when it fails.
+  Status SealLocked(std::span<const LogEntry> batch = {}, std::span<const uint32_t> ids = {},
+                    std::span<const Checkpoint> checkpoints = {});
   Status ApplyRetentionLocked();
   Status OpenWal(uint64_t seq, uint64_t size);
   std::string WalPath(uint64_t seq) const;
@@ -135,7 +143,7 @@ class Store final : public logql::StreamSource {
   std::mutex write_mu_;
   mutable RwLock mu_;  // guards the state below (writers also hold write_mu_ to change it)
   std::vector<std::unique_ptr<StreamState>> streams_;  // by id
-  std::map<Labels, uint32_t> ids_;
+  std::unordered_multimap<uint64_t, uint32_t> ids_;  // HashLabels(labels) -> stream id
   // name -> value -> stream ids (ascending): the label index for selectors.
   std::map<std::string, std::map<std::string, std::vector<uint32_t>, std::less<>>, std::less<>> postings_;
   std::vector<std::shared_ptr<const BlockFile>> blocks_;  // seq order
@@ -154,6 +162,7 @@ class Store final : public logql::StreamSource {
   std::string frame_;
   std::string compressed_;
   std::unique_ptr<void, void (*)(void*)> wal_cctx_;  // ZSTD_CCtx for WAL records
+  std::vector<uint32_t> batch_ids_;  // reused by Append
   uint32_t last_id_ = UINT32_MAX;  // one-entry cache for Intern
 };
 

@@ -1,6 +1,7 @@
 // The seed's two Promtail jobs, verbatim, on decision-log and Traefik lines.
 #include <gtest/gtest.h>
 
+#include "pipeline/seed_stages.h"
 #include "pipeline/stage_pipeline.h"
 #include "stage_test_util.h"
 
@@ -9,48 +10,8 @@ namespace {
 
 using testing::StageRunner;
 
-constexpr const char* kDecisionStages = R"(
-- json:
-    expressions:
-      timestamp: timestamp
-      alert: alert
-      playbook: playbook
-      success: success
-      confidence: confidence
-      parameters: parameters
-      stdout_preview: stdout
-      stderr_preview: stderr
-- timestamp:
-    source: timestamp
-    format: Unix
-- labels:
-    alert:
-    playbook:
-    success:
-- output:
-    source: stdout_preview
-)";
-
-constexpr const char* kTraefikStages = R"(
-- json:
-    expressions:
-      timestamp: StartUTC
-      method: RequestMethod
-      path: RequestPath
-      status: DownstreamStatus
-      duration: Duration
-      service: ServiceName
-      client_addr: ClientAddr
-- timestamp:
-    source: timestamp
-    format: RFC3339Nano
-- labels:
-    method:
-    status:
-    service:
-- output:
-    source: path
-)";
+constexpr std::string_view kDecisionStages = kSeedDecisionStages;
+constexpr std::string_view kTraefikStages = kSeedTraefikStages;
 
 TEST(SeedJobsTest, DecisionLogLine) {
   StageRunner r(kDecisionStages);

@@ -20,18 +20,12 @@ struct Collector final : public EntryConsumer {
 
 class StageRunner {
  public:
-  explicit StageRunner(const std::string& yaml, int64_t now_ns = 1'700'000'000'000'000'000)
-      : clock_(now_ns) {
-    Result<YAML::Node> node = ParseYaml(yaml, "test.yml");
-    if (!node.ok()) {
-      status_ = node.status();
-      return;
-    }
+  explicit StageRunner(std::string_view yaml, int64_t now_ns = 1'700'000'000'000'000'000) : clock_(now_ns) {
     StageContext ctx;
     ctx.config = ConfigContext{"test.yml"};
     ctx.clock = &clock_;
     ctx.metrics = &metrics_;
-    Result<std::unique_ptr<StagePipeline>> p = StagePipeline::Create(ctx, *node, "pipeline_stages");
+    Result<std::unique_ptr<StagePipeline>> p = StagePipeline::FromYaml(ctx, yaml);
     if (!p.ok()) {
       status_ = p.status();
       return;

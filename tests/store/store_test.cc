@@ -1,5 +1,6 @@
 #include "store/store.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <thread>
 
@@ -289,6 +290,61 @@ TEST(StoreTest, OneWriterAtATimeAndReadOnlyBesideIt) {
   writer.reset();
   auto again = OpenStore(dir.path());
   EXPECT_EQ(testing::SelectAll(*again, {}).size(), 3u);
+}
+
+}  // namespace
+}  // namespace remediator::store
+
+namespace remediator::store {
+namespace {
+
+// A batch that fills the head skips the WAL: head + batch become one block carrying the
+// checkpoint, read back merged in time order, before and after a reopen; the WAL stays empty.
+TEST(StoreTest, BatchThatFillsTheHeadIsSealedWithItWithoutAWalRecord) {
+  for (int seal_threads : {1, 2}) {
+    SCOPED_TRACE(seal_threads);
+    TempDir dir;
+    StoreOptions o;
+    o.dir = dir.path();
+    o.block_bytes = 16 << 10;
+    o.seal_threads = seal_threads;
+    auto store = Store::Open(o).value();
+    // A small batch stays in the head (a WAL record).
+    std::vector<LogEntry> small = {testing::Entry(kA, 16, "a16-head"), testing::Entry(kB, 5, "b5-head")};
+    std::vector<Checkpoint> cp1 = {{"file", "ino", 2}};
+    ASSERT_TRUE(store->Append(small, cp1).ok());
+    EXPECT_EQ(store->Stats().blocks, 0u);
+    EXPECT_GT(store->Stats().wal_bytes, 0u);
+    // A big one, interleaved in time with the head's entries, goes straight into a block.
+    std::vector<LogEntry> big;
+    for (int i = 0; i < 400; ++i) big.push_back(testing::Entry(i % 3 ? kA : kB, i, fmt::format("{:064}", i)));
+    std::vector<Checkpoint> cp2 = {{"file", "ino", 402}};
+    ASSERT_TRUE(store->Append(big, cp2).ok());
+    StoreStats st = store->Stats();
+    EXPECT_EQ(st.blocks, 1u);
+    EXPECT_EQ(st.wal_bytes, 0u);
+    EXPECT_EQ(st.head_entries, 0u);
+    EXPECT_EQ(st.block_entries, 402u);
+    EXPECT_EQ(store->GetCheckpoint("file")->offset, 402);
+    auto check = [&](Store& s) {
+      auto got = SelectAll(s, {M("service", MatchOp::kEqual, "a")});
+      ASSERT_EQ(got.size(), 1u + 266u);
+      for (size_t i = 1; i < got.size(); ++i) EXPECT_LE(got[i - 1].ts, got[i].ts);
+      // Equal times keep arrival order: the head's a16 before the batch's 16.
+      auto it = std::find_if(got.begin(), got.end(), [](const Got& g) { return g.ts == 16; });
+      ASSERT_NE(it, got.end());
+      EXPECT_EQ(it->line, "a16-head");
+    };
+    check(*store);
+    store.reset();
+    auto again = Store::Open(o).value();
+    EXPECT_EQ(again->GetCheckpoint("file")->offset, 402);
+    EXPECT_EQ(again->Stats().block_entries, 402u);
+    check(*again);
+    size_t wals = 0;
+    for (auto& f : std::filesystem::directory_iterator(dir.path())) wals += f.path().extension() == ".log";
+    EXPECT_EQ(wals, 1u);
+  }
 }
 
 }  // namespace

@@ -3,6 +3,13 @@
 // array indexes). Numbers become Go float64 text; objects and arrays are re-encoded as JSON
 // the way Go's json.Marshal does (sorted keys, HTML-safe escapes).
 #include <algorithm>
+#include <charconv>
+#include <cstring>
+#include <span>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -168,6 +175,153 @@ void AppendGoJson(std::string& out, simdjson::dom::element el) {
   }
 }
 
+
+// The fast path for the common case: every expression is one top-level key and the input is
+// a flat JSON object (no nested objects or arrays) of ASCII text without escapes. It walks
+// the object once, checking the JSON grammar on the way, and records where the wanted values
+// are; anything outside that case (including malformed input) returns false and the full
+// simdjson path decides, so both paths accept and extract exactly the same.
+struct FlatHit {
+  bool found = false;
+  ValueKind kind = ValueKind::kNull;
+  std::string_view text;  // string body, number text, "true"/"false"
+};
+
+// No control characters, no bytes >= 0x80, no backslashes.
+bool IsPlainAscii(std::string_view s) {
+  size_t i = 0;
+#if defined(__SSE2__)
+  // Signed bytes: < 0x20 catches the control characters and every byte >= 0x80 at once.
+  const __m128i space = _mm_set1_epi8(0x20), backslash = _mm_set1_epi8('\\');
+  for (; i + 16 <= s.size(); i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+    const __m128i bad = _mm_or_si128(_mm_cmplt_epi8(v, space), _mm_cmpeq_epi8(v, backslash));
+    if (_mm_movemask_epi8(bad) != 0) return false;
+  }
+#endif
+  bool plain = true;
+  for (; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    plain &= (c >= 0x20) & (c < 0x80) & (c != '\\');
+  }
+  return plain;
+}
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// JSON number grammar at s[i]; `i` ends one past it.
+bool ScanNumber(std::string_view s, size_t& i) {
+  const size_t n = s.size();
+  if (i < n && s[i] == '-') ++i;
+  if (i >= n || !IsDigit(s[i])) return false;
+  if (s[i] == '0') {
+    ++i;
+  } else {
+    while (i < n && IsDigit(s[i])) ++i;
+  }
+  if (i < n && s[i] == '.') {
+    ++i;
+    if (i >= n || !IsDigit(s[i])) return false;
+    while (i < n && IsDigit(s[i])) ++i;
+  }
+  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < n && (s[i] == '+' || s[i] == '-')) ++i;
+    if (i >= n || !IsDigit(s[i])) return false;
+    while (i < n && IsDigit(s[i])) ++i;
+  }
+  return true;
+}
+
+template <typename Keys>
+bool ScanFlatObject(std::string_view s, const Keys& keys, std::span<FlatHit> hits) {
+  if (!IsPlainAscii(s)) return false;
+  const size_t n = s.size();
+  size_t i = 0;
+  auto ws = [&] {
+    while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) ++i;
+  };
+  auto string_at = [&](std::string_view& body) {  // s[i] == '"'
+    const void* q = std::memchr(s.data() + i + 1, '"', n - i - 1);
+    if (q == nullptr) return false;
+    const size_t end = static_cast<size_t>(static_cast<const char*>(q) - s.data());
+    body = s.substr(i + 1, end - i - 1);
+    i = end + 1;
+    return true;
+  };
+  ws();
+  if (i >= n || s[i] != '{') return false;
+  ++i;
+  ws();
+  if (i < n && s[i] == '}') {
+    ++i;
+    ws();
+    return i == n;
+  }
+  for (;;) {
+    std::string_view key;
+    if (i >= n || s[i] != '"' || !string_at(key)) return false;
+    ws();
+    if (i >= n || s[i] != ':') return false;
+    ++i;
+    ws();
+    if (i >= n) return false;
+    FlatHit v;
+    v.found = true;
+    const char c = s[i];
+    if (c == '"') {
+      v.kind = ValueKind::kString;
+      if (!string_at(v.text)) return false;
+    } else if (c == 't' || c == 'f' || c == 'n') {
+      const std::string_view lit = c == 't' ? "true" : c == 'f' ? "false" : "null";
+      if (s.substr(i, lit.size()) != lit) return false;
+      v.kind = c == 'n' ? ValueKind::kNull : ValueKind::kBool;
+      v.text = lit;
+      i += lit.size();
+    } else if (c == '-' || IsDigit(c)) {
+      const size_t b = i;
+      if (!ScanNumber(s, i)) return false;
+      v.kind = ValueKind::kNumber;
+      v.text = s.substr(b, i - b);
+      // Leave -0 and integers beyond 18 digits (simdjson's uint64 / big-integer cases) to it.
+      const std::string_view digits = v.text.substr(c == '-' ? 1 : 0);
+      if (digits.find_first_of(".eE") == std::string_view::npos && (digits.size() > 18 || v.text == "-0")) {
+        return false;
+      }
+    } else {
+      return false;  // an object or array: the full parser handles those
+    }
+    for (size_t k = 0; k < hits.size(); ++k) {
+      if (!hits[k].found && keys[k] == key) hits[k] = v;  // the first occurrence, as simdjson's at_key
+    }
+    ws();
+    if (i >= n) return false;
+    if (s[i] == ',') {
+      ++i;
+      ws();
+      continue;
+    }
+    if (s[i] != '}') return false;
+    ++i;
+    ws();
+    return i == n;
+  }
+}
+
+// A JSON number's text as Promtail prints it (Go float64, FormatFloat 'f' -1).
+void AppendNumberText(std::string& out, std::string_view num) {
+  const bool neg = num[0] == '-';
+  const std::string_view digits = num.substr(neg ? 1 : 0);
+  const bool plain_int = digits.size() <= 15 && digits.find_first_of(".eE") == std::string_view::npos;
+  if (plain_int && !(neg && digits == "0")) {
+    out.append(num);  // exact in a float64 and printed the same
+    return;
+  }
+  double d = 0;
+  std::from_chars(num.data(), num.data() + num.size(), d);
+  AppendJsonNumber(out, d);
+}
+
 class JsonStage final : public Stage {
  public:
   struct Expr {
@@ -179,7 +333,15 @@ class JsonStage final : public Stage {
       : ctx_(std::move(ctx)),
         exprs_(std::move(exprs)),
         source_(std::move(source)),
-        drop_malformed_(drop_malformed) {}
+        drop_malformed_(drop_malformed) {
+    for (const Expr& x : exprs_) {
+      if (x.steps.size() != 1 || x.steps[0].is_index) {
+        flat_keys_.clear();
+        break;
+      }
+      flat_keys_.push_back(x.steps[0].key);
+    }
+  }
 
   std::string_view name() const override { return "json"; }
 
@@ -193,6 +355,29 @@ class JsonStage final : public Stage {
         return Malformed();
       }
       input = v->text;
+    }
+    if (!flat_keys_.empty()) {
+      if (!source_.empty()) {  // the input aliases the extracted map, which Set may move
+        buf_.assign(input);
+        input = buf_;
+      }
+      hits_.assign(flat_keys_.size(), FlatHit{});
+      if (ScanFlatObject(input, flat_keys_, hits_)) {
+        for (size_t k = 0; k < exprs_.size(); ++k) {
+          const FlatHit& h = hits_[k];
+          if (!h.found) {
+            e.extracted.Set(exprs_[k].name, ValueKind::kNull);
+            continue;
+          }
+          ExtractedValue& v = e.extracted.Set(exprs_[k].name, h.kind);
+          if (h.kind == ValueKind::kNumber) {
+            AppendNumberText(v.text, h.text);
+          } else if (h.kind != ValueKind::kNull) {
+            v.text.assign(h.text);
+          }
+        }
+        return StageResult::kContinue;
+      }
     }
     buf_.assign(input);
     buf_.resize(input.size() + simdjson::SIMDJSON_PADDING);
@@ -272,6 +457,8 @@ class JsonStage final : public Stage {
   bool drop_malformed_;
   simdjson::dom::parser parser_;
   std::string buf_;  // the input copied with simdjson's padding
+  std::vector<std::string> flat_keys_;  // per expression, its top-level key; empty: no fast path
+  std::vector<FlatHit> hits_;
 };
 
 }  // namespace

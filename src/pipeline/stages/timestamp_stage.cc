@@ -155,16 +155,16 @@ class TimestampStage final : public Stage {
         int64_t t = 0;
         if (Parse(p, text, zone_.get(), now, t)) {
           e.entry.timestamp_ns = t;
-          if (fudge_) Remember(HashLabels(e.entry.labels), t);
+          if (fudge_) Remember(e.entry.labels, t);
           return StageResult::kContinue;
         }
       }
     }
     CountStageError(ctx_);
     if (fudge_) {
-      uint64_t h = HashLabels(e.entry.labels);
-      auto it = last_.find(h);
-      if (it != last_.end()) {
+      if (current_valid_ && current_labels_ == e.entry.labels) {
+        e.entry.timestamp_ns = ++current_ts_;
+      } else if (auto it = last_.find(HashLabels(e.entry.labels)); it != last_.end()) {
         it->second += 1;
         e.entry.timestamp_ns = it->second;
       }
@@ -173,6 +173,19 @@ class TimestampStage final : public Stage {
   }
 
  private:
+  // The last good time per label set. Lines of one label set come in runs (one file, before
+  // the labels stage), so the current run's set is kept aside and compared, and hashed into
+  // last_ only when the run ends: no hashing per line.
+  void Remember(const Labels& labels, int64_t t) {
+    if (!current_valid_ || current_labels_ != labels) {
+      if (current_valid_) Remember(HashLabels(current_labels_), current_ts_);
+      current_labels_ = labels;
+      current_valid_ = true;
+      last_.erase(HashLabels(labels));  // current_ts_ is now the newer value
+    }
+    current_ts_ = t;
+  }
+
   void Remember(uint64_t h, int64_t t) {
     if (last_.size() >= kMaxStreams && last_.find(h) == last_.end()) last_.clear();
     last_[h] = t;
@@ -185,6 +198,9 @@ class TimestampStage final : public Stage {
   std::shared_ptr<const TimeZone> zone_;
   bool fudge_;
   std::unordered_map<uint64_t, int64_t> last_;  // label-set hash -> last good timestamp
+  Labels current_labels_;  // the label set of the latest good time, held outside last_
+  int64_t current_ts_ = 0;
+  bool current_valid_ = false;
 };
 
 }  // namespace
