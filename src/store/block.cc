@@ -171,10 +171,8 @@ Result<Section> BlockFile::ReadSection(size_t i) const {
   if (!ParseFrame(frame, payload) || payload.size() + kFrameHeaderSize != frame.size()) {
     return DataLoss(fmt::format("block {}: section {} checksum mismatch", path_, i));
   }
-  std::string raw;
-  REMEDIATOR_RETURN_IF_ERROR(Decompress(payload, m.raw_bytes, raw).WithPrefix(path_));
-  if (raw.size() != m.raw_bytes) return DataLoss(fmt::format("block {}: section {} size", path_, i));
-  auto section = Section::Decode(std::move(raw));
+  if (m.raw_bytes > kMaxRecordSize) return DataLoss(fmt::format("block {}: section {} size", path_, i));
+  auto section = Section::DecompressAndDecode(payload, m.raw_bytes);
   if (!section.ok()) return section.status().WithPrefix(path_);
   if (section->size() != m.count) return DataLoss(fmt::format("block {}: section {} count", path_, i));
   return section;

@@ -2,6 +2,8 @@
 
 #include <zstd.h>
 
+#include <cstring>
+
 #include <fmt/format.h>
 
 #include "store/coding.h"
@@ -27,9 +29,33 @@ void EncodeSection(std::span<const RawEntry> entries, std::string& out) {
 }
 
 Result<Section> Section::Decode(std::string raw) {
+  auto buf = std::unique_ptr<char[]>(new char[raw.size()]);
+  std::memcpy(buf.get(), raw.data(), raw.size());
+  return Decode(std::move(buf), raw.size());
+}
+
+Result<Section> Section::Decode(std::unique_ptr<char[]> raw, size_t size) {
   Section s;
   s.raw_ = std::move(raw);
-  const std::string_view all = s.raw_;
+  s.raw_size_ = size;
+  REMEDIATOR_RETURN_IF_ERROR(s.DecodeOwned());
+  return s;
+}
+
+Result<Section> Section::DecompressAndDecode(std::string_view compressed, size_t size) {
+  const unsigned long long content = ZSTD_getFrameContentSize(compressed.data(), compressed.size());
+  if (content == ZSTD_CONTENTSIZE_ERROR || content == ZSTD_CONTENTSIZE_UNKNOWN || content != size) {
+    return DataLoss("zstd: bad frame header");
+  }
+  auto buf = std::unique_ptr<char[]>(new char[size]);  // not zero-filled: zstd writes it all
+  const size_t n = ZSTD_decompress(buf.get(), size, compressed.data(), compressed.size());
+  if (ZSTD_isError(n) || n != size) return DataLoss(fmt::format("zstd: {}", ZSTD_getErrorName(n)));
+  return Decode(std::move(buf), size);
+}
+
+Status Section::DecodeOwned() {
+  Section& s = *this;
+  const std::string_view all(s.raw_.get(), s.raw_size_);
   Decoder d(all);
   uint64_t n = 0;
   if (!d.GetCount(n)) return DataLoss("section: bad entry count");
@@ -68,7 +94,7 @@ Result<Section> Section::Decode(std::string raw) {
     s.line_off_[i] = off;
     off += s.line_len_[i];
   }
-  return s;
+  return Status::Ok();
 }
 
 void Section::StructuredMetadata(size_t i, std::vector<Label>& out) const {

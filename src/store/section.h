@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -32,16 +33,23 @@ class Section {
 
   // Takes the uncompressed bytes and decodes them; DataLoss when malformed.
   static Result<Section> Decode(std::string raw);
+  static Result<Section> Decode(std::unique_ptr<char[]> raw, size_t size);
+  // zstd-decompresses `compressed` (which must inflate to exactly `size` bytes) into a buffer
+  // that is not zero-filled first, and decodes it.
+  static Result<Section> DecompressAndDecode(std::string_view compressed, size_t size);
 
   size_t size() const { return ts_.size(); }
   int64_t timestamp(size_t i) const { return ts_[i]; }
-  std::string_view line(size_t i) const { return std::string_view(raw_.data() + line_off_[i], line_len_[i]); }
+  std::string_view line(size_t i) const { return std::string_view(raw_.get() + line_off_[i], line_len_[i]); }
   // Decodes entry i's structured metadata into out (cleared first).
   void StructuredMetadata(size_t i, std::vector<Label>& out) const;
   const std::vector<int64_t>& timestamps() const { return ts_; }
 
  private:
-  std::string raw_;
+  Status DecodeOwned();  // decodes raw_ / raw_size_ (set by the caller)
+
+  std::unique_ptr<char[]> raw_;
+  size_t raw_size_ = 0;
   std::vector<int64_t> ts_;
   std::vector<uint64_t> line_off_;
   std::vector<uint32_t> line_len_;
