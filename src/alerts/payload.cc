@@ -120,10 +120,19 @@ std::string Alert::name() const {
 }
 
 Result<Payload> ParsePayload(std::string_view json) {
-  simdjson::dom::parser parser;
-  simdjson::padded_string padded(json);
+  // One parser per thread, reused, so a typical webhook allocates no parser buffers. After
+  // a large body the buffers (several times the body's size) are dropped again.
+  thread_local simdjson::dom::parser parser;
+  constexpr size_t kKeepBuffersUpTo = 64 * 1024;
+  struct Shrink {
+    size_t size;
+    ~Shrink() {
+      if (size > kKeepBuffersUpTo) parser = simdjson::dom::parser{};
+    }
+  } shrink{json.size()};
   element root;
-  if (auto err = parser.parse(padded).get(root); err != simdjson::SUCCESS) {
+  // parse() copies the body into the parser's padded buffer when it lacks padding.
+  if (auto err = parser.parse(json.data(), json.size(), true).get(root); err != simdjson::SUCCESS) {
     return InvalidArgument(fmt::format("malformed JSON: {}", simdjson::error_message(err)));
   }
   object obj;

@@ -69,6 +69,35 @@ bool IsWebhookPath(std::string_view path) {
   return path == "/webhook" || path == "/api/v1/alerts/webhook";
 }
 
+// The authenticated POST routes besides the webhook, which take no body.
+enum class ControlRoute { kNone, kPause, kResume, kCircuitReset };
+
+// "/api/v1/circuits/{playbook}/reset" -> kCircuitReset with `playbook` set.
+ControlRoute ClassifyControlPath(std::string_view path, std::string& playbook) {
+  if (path == "/api/v1/pause") return ControlRoute::kPause;
+  if (path == "/api/v1/resume") return ControlRoute::kResume;
+  constexpr std::string_view kPrefix = "/api/v1/circuits/";
+  constexpr std::string_view kSuffix = "/reset";
+  if (path.size() > kPrefix.size() + kSuffix.size() && path.substr(0, kPrefix.size()) == kPrefix &&
+      path.substr(path.size() - kSuffix.size()) == kSuffix) {
+    std::string_view name = path.substr(kPrefix.size(), path.size() - kPrefix.size() - kSuffix.size());
+    if (name.find('/') == std::string_view::npos) {
+      playbook.assign(name);
+      return ControlRoute::kCircuitReset;
+    }
+  }
+  return ControlRoute::kNone;
+}
+
+// A request announces a body by Content-Length or chunked Transfer-Encoding. Without either
+// an HTTP/1.1 request has none (RFC 9112 6.3); httplib would instead read until the peer
+// closes (or its 5 s read timeout), so such requests are answered before routing.
+bool DeclaresBody(const httplib::Request& req) {
+  if (req.has_header("Content-Length")) return true;
+  std::string te = req.get_header_value("Transfer-Encoding");
+  return te.find("chunked") != std::string::npos;
+}
+
 }  // namespace
 
 struct Server::Impl {
@@ -127,15 +156,38 @@ void Server::RegisterRoutes() {
     h.Options(pattern, handler);
   };
 
-  // The webhook: auth, content type, parse, Submit. Nothing runs unless all pass.
+  // The webhook: auth, content type, body, parse, Submit. Nothing runs unless all pass. A
+  // content-reader route, so credentials and content type are checked before the body is
+  // read: a rejected body is drained (to keep the connection usable), never buffered.
   h.Post(kWebhookPattern, [&service, authorized](const httplib::Request& req,
-                                                   httplib::Response& res) {
-    if (!authorized(req, res)) return;
+                                                   httplib::Response& res,
+                                                   const httplib::ContentReader& reader) {
+    auto discard = [](const char*, size_t) { return true; };
+    if (!authorized(req, res)) {
+      reader(discard);
+      return;
+    }
     if (!IsJsonContentType(req.get_header_value("Content-Type"))) {
+      reader(discard);
       SetError(res, 415, "Content-Type must be application/json");
       return;
     }
-    Result<alerts::Payload> payload = alerts::ParsePayload(req.body);
+    // The per-thread buffer keeps its capacity across requests.
+    thread_local std::string body;
+    body.clear();
+    bool read = reader([](const char* data, size_t n) {
+      body.append(data, n);
+      return true;
+    });
+    if (!read) {
+      // httplib set the status (413 over max_body_bytes, 400 for a broken body).
+      if (res.status < 400) res.status = 400;
+      SetError(res, res.status,
+               res.status == 413 ? "request body too large" : "could not read the request body");
+      return;
+    }
+    Result<alerts::Payload> payload = alerts::ParsePayload(body);
+    if (body.capacity() > (64 << 10)) std::string().swap(body);  // keep small ones only
     if (!payload.ok()) {
       SetError(res, 400, "invalid webhook payload: " + payload.status().message());
       return;
@@ -154,42 +206,81 @@ void Server::RegisterRoutes() {
   });
   only(kWebhookPattern, "POST");
 
-  auto set_paused = [&service, authorized](bool paused) {
-    return [&service, authorized, paused](const httplib::Request& req, httplib::Response& res) {
-      if (!authorized(req, res)) return;
-      Status st = service.SetPaused(paused);
-      if (!st.ok()) {
-        SetError(res, HttpStatusFor(st.code()), st.message());
+  // The control routes' work, after authentication. `playbook` for kCircuitReset.
+  auto control = [&service](ControlRoute route, const std::string& playbook,
+                            httplib::Response& res) {
+    switch (route) {
+      case ControlRoute::kPause:
+      case ControlRoute::kResume: {
+        bool paused = route == ControlRoute::kPause;
+        Status st = service.SetPaused(paused);
+        if (!st.ok()) {
+          SetError(res, HttpStatusFor(st.code()), st.message());
+          return;
+        }
+        spdlog::warn("remediation {} through the API", paused ? "PAUSED" : "resumed");
+        res.set_content(std::string(R"({"status":"success","paused":)") +
+                            (service.paused() ? "true" : "false") + "}\n",
+                        kJson);
         return;
       }
-      spdlog::warn("remediation {} through the API", paused ? "PAUSED" : "resumed");
-      res.set_content(std::string(R"({"status":"success","paused":)") +
-                          (service.paused() ? "true" : "false") + "}\n",
-                      kJson);
-    };
-  };
-  h.Post("/api/v1/pause", set_paused(true));
-  only("/api/v1/pause", "POST");
-  h.Post("/api/v1/resume", set_paused(false));
-  only("/api/v1/resume", "POST");
-
-  const std::string circuit_pattern = "/api/v1/circuits/([^/]+)/reset";
-  h.Post(circuit_pattern, [&service, authorized](const httplib::Request& req,
-                                                   httplib::Response& res) {
-    if (!authorized(req, res)) return;
-    std::string playbook = req.matches[1];
-    Status st = service.ResetCircuit(playbook);
-    if (!st.ok()) {
-      SetError(res, HttpStatusFor(st.code()), st.message());
-      return;
+      case ControlRoute::kCircuitReset: {
+        Status st = service.ResetCircuit(playbook);
+        if (!st.ok()) {
+          SetError(res, HttpStatusFor(st.code()), st.message());
+          return;
+        }
+        std::string body = R"({"status":"success","playbook":)";
+        body += JsonString(playbook);
+        body += R"(,"circuit":"closed"})";
+        body += '\n';
+        res.set_content(body, kJson);
+        return;
+      }
+      case ControlRoute::kNone:
+        SetError(res, 404, "no such endpoint");
+        return;
     }
-    std::string body = R"({"status":"success","playbook":)";
-    body += JsonString(playbook);
-    body += R"(,"circuit":"closed"})";
-    body += '\n';
-    res.set_content(body, kJson);
-  });
+  };
+  auto control_handler = [authorized, control](const httplib::Request& req,
+                                               httplib::Response& res) {
+    if (!authorized(req, res)) return;
+    std::string playbook;
+    control(ClassifyControlPath(req.path, playbook), playbook, res);
+  };
+  h.Post("/api/v1/pause", control_handler);
+  only("/api/v1/pause", "POST");
+  h.Post("/api/v1/resume", control_handler);
+  only("/api/v1/resume", "POST");
+  const std::string circuit_pattern = "/api/v1/circuits/([^/]+)/reset";
+  h.Post(circuit_pattern, control_handler);
   only(circuit_pattern, "POST");
+
+  // Before routing, right after the headers: a POST/PUT/PATCH that declares no body (no
+  // Content-Length, not chunked) is answered here at once — 401 without credentials on the
+  // authenticated routes, the control routes run (they take no body), anything else 411 —
+  // instead of httplib waiting for the peer to close.
+  h.set_pre_routing_handler([authorized, control](const httplib::Request& req,
+                                                  httplib::Response& res) {
+    using httplib::Server;
+    if (req.method != "POST" && req.method != "PUT" && req.method != "PATCH") {
+      return Server::HandlerResponse::Unhandled;
+    }
+    if (DeclaresBody(req)) return Server::HandlerResponse::Unhandled;
+    std::string playbook;
+    ControlRoute route =
+        req.method == "POST" ? ClassifyControlPath(req.path, playbook) : ControlRoute::kNone;
+    bool webhook = req.method == "POST" && IsWebhookPath(req.path);
+    if ((webhook || route != ControlRoute::kNone) && !authorized(req, res)) {
+      return Server::HandlerResponse::Handled;
+    }
+    if (route != ControlRoute::kNone) {
+      control(route, playbook, res);
+      return Server::HandlerResponse::Handled;
+    }
+    SetError(res, 411, "Content-Length required");
+    return Server::HandlerResponse::Handled;
+  });
 
   h.Get("/-/healthy", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("Healthy.\n", "text/plain");

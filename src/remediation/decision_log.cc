@@ -139,34 +139,36 @@ Status DecisionLog::Append(std::string_view line) {
 Status DecisionLog::Append(const std::vector<std::string>& lines) {
   if (lines.empty()) return Status::Ok();
   std::unique_lock<std::mutex> lock(queue_mu_);
-  if (!pending_) pending_ = std::make_shared<Batch>();
+  if (!pending_) {
+    pending_ = std::make_shared<Batch>();
+    pending_->data.reserve(16 * 1024);
+  }
   for (const std::string& l : lines) {
     pending_->data += l;
     pending_->data += '\n';
   }
   std::shared_ptr<Batch> mine = pending_;
-  if (flushing_) {
-    cv_.wait(lock, [&] { return mine->done; });
-    return mine->status;
-  }
-  // Leader: write batches until nothing is queued.
+  // Wait until the batch is durable, or until it is this caller's turn to flush it (no flush
+  // running: the previous leader finished and woke one of us).
+  mine->cv.wait(lock, [&] { return mine->done || !flushing_; });
+  if (mine->done) return mine->status;
+  // Leader: the open batch is `mine` (a batch stays open until its leader takes it).
   flushing_ = true;
-  while (pending_) {
-    std::shared_ptr<Batch> batch = std::move(pending_);
-    pending_.reset();
-    lock.unlock();
-    Status st;
-    {
-      std::lock_guard<std::mutex> file_lock(file_mu_);
-      st = WriteAndSync(batch->data);
-    }
-    lock.lock();
-    batch->done = true;
-    batch->status = st;
-    cv_.notify_all();
+  pending_.reset();
+  lock.unlock();
+  Status st;
+  {
+    std::lock_guard<std::mutex> file_lock(file_mu_);
+    st = WriteAndSync(mine->data);
   }
+  lock.lock();
+  mine->done = true;
+  mine->status = st;
   flushing_ = false;
-  return mine->status;
+  mine->cv.notify_all();
+  // Lines queued meanwhile: one of their callers leads the next flush.
+  if (pending_) pending_->cv.notify_one();
+  return st;
 }
 
 }  // namespace remediator::remediation

@@ -1,8 +1,11 @@
 // The append-only JSONL decision log (docs/formats/decision-log.md).
 //
 // Append() returns only after its lines are written whole and fsynced. Concurrent callers
-// share one write + fsync (group commit): the first caller writes everything queued so far,
-// the others wait for it. At open a torn last line (a crash mid-write) is cut off. The file
+// share one write + fdatasync (group commit): lines queue into the open batch; when no flush
+// is running, one of its callers (the leader) takes the batch, writes and syncs it, wakes
+// exactly that batch's callers and hands the next batch to one of its callers. So a caller
+// waits for at most the flush in progress plus its own, and no caller flushes for others
+// after its own lines are durable. At open a torn last line (a crash mid-write) is cut off. The file
 // is reopened by Reopen() (SIGHUP) and, before each write, when the path no longer names
 // the open file (logrotate renamed it away).
 //
@@ -47,8 +50,9 @@ class DecisionLog {
  private:
   struct Batch {
     std::string data;
-    bool done = false;
+    bool done = false;     // written and synced (or failed): status holds the result
     Status status;
+    std::condition_variable cv;  // its callers wait here (done, or the lead handed over)
   };
 
   explicit DecisionLog(std::string path) : path_(std::move(path)) {}
@@ -64,10 +68,9 @@ class DecisionLog {
   dev_t dev_ = 0;
   ino_t ino_ = 0;
 
-  std::mutex queue_mu_;  // guards pending_, flushing_
-  std::condition_variable cv_;
-  std::shared_ptr<Batch> pending_;
-  bool flushing_ = false;
+  std::mutex queue_mu_;  // guards pending_, flushing_ and every Batch's flags
+  std::shared_ptr<Batch> pending_;  // the open batch new lines join; null when none
+  bool flushing_ = false;           // a leader is writing a batch
 };
 
 }  // namespace remediator::remediation

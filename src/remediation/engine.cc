@@ -76,6 +76,7 @@ class Engine::Impl {
         rate_limit_(config_.guards.rate_limit) {
     // The documented order (docs/guards.md); the global rate limit last.
     chain_ = {&protected_, &idempotency_, &circuit_, &oscillation_, &rate_limit_};
+    runner_ = options_.runner != nullptr ? options_.runner : &process_runner_;
     std::random_device rd;
     id_salt_ = rd() & 0xffff;
   }
@@ -246,35 +247,52 @@ class Engine::Impl {
   }
 
   Result<std::vector<DecisionSummary>> Submit(const alerts::Payload& payload) {
-    std::vector<DecisionSummary> summaries;
-    std::vector<std::string> lines;
+    // Under the lock only what must be consistent across concurrent webhooks: routing, the
+    // guards (check and record) and the durable state of runs about to be queued. The
+    // decision lines are built outside it.
+    std::vector<Decision> decisions;
+    decisions.reserve(payload.alerts.size());
+    std::vector<bool> queued;  // per decision: a run was queued (its line is the outcome's)
+    queued.reserve(payload.alerts.size());
     std::vector<Job> jobs;
     {
       std::lock_guard<std::mutex> lock(mu_);
       int64_t now = clock_.NowNs();
       for (const alerts::Alert& alert : payload.alerts) {
         std::optional<Job> job;
-        Decision d = Decide(alert, now, job);
-        summaries.push_back(DecisionSummary{d.decision_id, d.alert, d.fingerprint, d.playbook,
-                                            std::string(ActionName(d.action)), d.reason});
-        if (!job) metrics_.CountDecision(d.action, d.playbook);  // runs count at their outcome
-        if (job) {
-          // Kept durably until the outcome line is written (or recovered at restart).
-          Decision pending = d;
-          pending.reason = "interrupted: remediator stopped before the run's outcome was recorded";
-          state_->AddPending(PendingRun{d.decision_id, DecisionToJson(pending)});
-          jobs.push_back(std::move(*job));
-        } else {
-          lines.push_back(DecisionToJson(d));
+        decisions.push_back(Decide(alert, now, job));
+        queued.push_back(job.has_value());
+        Decision& d = decisions.back();
+        if (!job) {
+          metrics_.CountDecision(d.action, d.playbook);  // runs count at their outcome
+          continue;
         }
+        // Kept durably until the outcome line is written (or recovered at restart).
+        Decision pending = d;
+        pending.reason = "interrupted: remediator stopped before the run's outcome was recorded";
+        state_->AddPending(PendingRun{d.decision_id, DecisionToJson(pending)});
+        jobs.push_back(std::move(*job));
       }
+      // A no-op unless a decision changed guard state (only runs and dry runs do).
       Status st = state_->Commit();
       if (!st.ok()) {
         ReleaseReservations(jobs);
         return st;
       }
     }
+    std::vector<std::string> lines;
+    lines.reserve(decisions.size());
+    std::vector<DecisionSummary> summaries;
+    summaries.reserve(decisions.size());
+    for (size_t i = 0; i < decisions.size(); ++i) {
+      Decision& d = decisions[i];
+      if (!queued[i]) lines.push_back(DecisionToJson(d));
+      summaries.push_back(DecisionSummary{std::move(d.decision_id), std::move(d.alert),
+                                          std::move(d.fingerprint), std::move(d.playbook),
+                                          std::string(ActionName(d.action)), std::move(d.reason)});
+    }
     Status st = Record(lines);
+    if (st.ok() && jobs.empty()) return summaries;
     std::lock_guard<std::mutex> lock(mu_);
     if (!st.ok()) {
       // Nothing runs when the decisions could not be recorded (the caller answers 5xx).
@@ -290,7 +308,7 @@ class Engine::Impl {
       q.jobs.push_back(std::move(j));
       if (!q.running && q.jobs.size() == 1) ready_.push_back(playbook);
     }
-    if (!jobs.empty()) work_cv_.notify_all();
+    work_cv_.notify_all();
     return summaries;
   }
 
@@ -352,7 +370,7 @@ class Engine::Impl {
   }
 
   Decision Execute(Job job) {
-    RunResult r = RunProcess(job.spec);
+    RunResult r = runner_->Run(job.spec);
     Decision d = std::move(job.decision);
     d.timestamp_ns = clock_.NowNs();
     d.stdout_preview = std::move(r.stdout_preview);
@@ -493,6 +511,8 @@ class Engine::Impl {
   OscillationGuard oscillation_;
   RateLimitGuard rate_limit_;
   std::vector<const Guard*> chain_;
+  ProcessRunner process_runner_;
+  Runner* runner_ = nullptr;
   std::unique_ptr<DecisionLog> log_;  // null when not writing a file
 
   mutable std::mutex mu_;  // guards everything below

@@ -19,6 +19,7 @@
 #include "core/clock.h"
 #include "core/status.h"
 #include "remediation/config.h"
+#include "remediation/executor.h"
 #include "remediation/service.h"
 
 namespace remediator::remediation {
@@ -34,6 +35,8 @@ struct EngineOptions {
   // Called with every decision-log line (JSON, no newline) after it is recorded; from the
   // caller's thread for decisions, from a worker thread for execution outcomes. May be empty.
   std::function<void(std::string_view line)> observer;
+  // Runs the playbooks (must outlive the engine). Null: real processes (ProcessRunner).
+  Runner* runner = nullptr;
 };
 
 class Engine final : public RemediationService {

@@ -38,6 +38,22 @@ struct RunResult {
   std::string error;        // for kFailedToStart
 };
 
+// Runs `spec` as a real process (posix_spawn; see the top of this file).
 RunResult RunProcess(const RunSpec& spec);
+
+// What the engine runs playbooks through: the real one spawns processes; tests inject one
+// that returns scripted outcomes (and may block) without spawning anything.
+// Run() is called from the engine's worker threads, concurrently for different playbooks.
+class Runner {
+ public:
+  virtual ~Runner() = default;
+  virtual RunResult Run(const RunSpec& spec) = 0;
+};
+
+// RunProcess behind the Runner interface. Stateless.
+class ProcessRunner final : public Runner {
+ public:
+  RunResult Run(const RunSpec& spec) override { return RunProcess(spec); }
+};
 
 }  // namespace remediator::remediation

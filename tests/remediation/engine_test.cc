@@ -1,10 +1,12 @@
-// The engine with real playbook processes, a real decision log and SQLite state.
+// The engine with a real decision log and SQLite state. Playbook outcomes come from an
+// injected FakeRunner; the EngineProcessTest cases at the end spawn real processes.
 #include "remediation/engine.h"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
+#include "remediation/fake_runner.h"
 #include "remediation/test_util.h"
 
 namespace remediator::remediation {
@@ -27,9 +29,7 @@ class EngineTest : public ::testing::Test {
               "\"$REMEDIATOR_ALERT\"\necho oops >&2\n",
               true);
     WriteFile(dir_ / "fail.sh", "#!/bin/sh\necho failing >&2\nexit 3\n", true);
-    WriteFile(dir_ / "flag", "");
-    // Fails while the file "flag" exists (to drive the circuit breaker).
-    WriteFile(dir_ / "flaky.sh", "#!/bin/sh\n[ -e flag ] && exit 1\nexit 0\n", true);
+    WriteFile(dir_ / "flaky.sh", "#!/bin/sh\nexit 0\n", true);
   }
 
   std::string ConfigText(const std::string& extra = "") const {
@@ -62,10 +62,14 @@ routes:
 )" + extra;
   }
 
-  void Start(const std::string& extra = "") {
+  void Start(const std::string& extra = "") { StartText(ConfigText(extra)); }
+
+  void StartText(const std::string& text) {
     engine_.reset();
-    config_ = testing::MustConfig(ConfigText(extra), dir_.path());
-    auto e = Engine::Create(config_, clock_);
+    config_ = testing::MustConfig(text, dir_.path());
+    EngineOptions options;
+    if (!real_processes_) options.runner = &runner_;
+    auto e = Engine::Create(config_, clock_, options);
     ASSERT_TRUE(e.ok()) << e.status().ToString();
     engine_ = std::move(e).value();
   }
@@ -81,10 +85,17 @@ routes:
   TempDir dir_;
   FakeClock clock_{kT0};
   Config config_;
-  std::unique_ptr<Engine> engine_;
+  testing::FakeRunner runner_;
+  bool real_processes_ = false;
+  std::unique_ptr<Engine> engine_;  // last: destroyed (workers joined) before the runner
 };
 
-TEST_F(EngineTest, RunsThePlaybookAndLogsTheOutcome) {
+class EngineProcessTest : public EngineTest {
+ protected:
+  EngineProcessTest() { real_processes_ = true; }
+};
+
+TEST_F(EngineProcessTest, RunsThePlaybookAndLogsTheOutcome) {
   Start();
   EXPECT_EQ(Submit(MakeAlert({{"alertname", "Ok"}, {"name", "jellyfin"}}, kT0)), "executed");
   ASSERT_TRUE(engine_->WaitIdle(kWait));
@@ -99,7 +110,7 @@ TEST_F(EngineTest, RunsThePlaybookAndLogsTheOutcome) {
   EXPECT_NE(l.find("\"service\":\"jellyfin\""), std::string::npos) << l;
 }
 
-TEST_F(EngineTest, ShellMetacharactersInLabelsAreNeverExecuted) {
+TEST_F(EngineProcessTest, ShellMetacharactersInLabelsAreNeverExecuted) {
   std::string marker = dir_ / "pwned";
   std::vector<std::string> evil = {
       "$(touch " + marker + ")", "`touch " + marker + "`", "; touch " + marker,
@@ -119,6 +130,7 @@ TEST_F(EngineTest, ShellMetacharactersInLabelsAreNeverExecuted) {
 }
 
 TEST_F(EngineTest, FailuresOpenTheCircuitHalfOpenTrialThenClose) {
+  runner_.SetExit("flaky", 1);
   Start();
   for (int i = 0; i < 3; ++i) {
     EXPECT_EQ(Submit(MakeAlert({{"alertname", "Flaky"}}, kT0 + i)), "executed");
@@ -127,7 +139,7 @@ TEST_F(EngineTest, FailuresOpenTheCircuitHalfOpenTrialThenClose) {
   EXPECT_EQ(Submit(MakeAlert({{"alertname", "Flaky"}}, kT0 + 10)), "blocked_circuit_open");
   EXPECT_NE(engine_->StatusJson().find("\"circuit\":\"open\""), std::string::npos);
   clock_.Advance(30 * kNanosPerMinute);
-  std::filesystem::remove(dir_ / "flag");
+  runner_.SetExit("flaky", 0);
   // Half-open: the first alert is the trial...
   EXPECT_EQ(Submit(MakeAlert({{"alertname", "Flaky"}}, kT0 + 11)), "executed");
   ASSERT_TRUE(engine_->WaitIdle(kWait));
@@ -139,6 +151,7 @@ TEST_F(EngineTest, FailuresOpenTheCircuitHalfOpenTrialThenClose) {
 }
 
 TEST_F(EngineTest, FailedTrialReopensForAnotherCooldown) {
+  runner_.SetExit("fail", 3);
   Start();
   for (int i = 0; i < 3; ++i) {
     Submit(MakeAlert({{"alertname", "Fail"}}, kT0 + i));
@@ -155,6 +168,7 @@ TEST_F(EngineTest, FailedTrialReopensForAnotherCooldown) {
 }
 
 TEST_F(EngineTest, StateSurvivesARestart) {
+  runner_.SetExit("fail", 3);
   Start();
   alerts::Alert ok = MakeAlert({{"alertname", "Ok"}, {"name", "a"}}, kT0);
   EXPECT_EQ(Submit(ok), "executed");
@@ -174,21 +188,59 @@ TEST_F(EngineTest, StateSurvivesARestart) {
 }
 
 TEST_F(EngineTest, BusyPlaybookQueueOverflows) {
-  WriteFile(dir_ / "slow.sh", "#!/bin/sh\nwhile [ ! -e release ]; do sleep 0.02; done\n", true);
-  std::string extra = R"(executor: {queue_size: 1, workers: 2}
-)";
-  std::string text = ConfigText(extra);
-  text.replace(text.find("    command: [./ok.sh]"), 22, "    command: [./slow.sh]");
-  config_ = testing::MustConfig(text, dir_.path());
-  auto e = Engine::Create(config_, clock_);
-  ASSERT_TRUE(e.ok()) << e.status().ToString();
-  engine_ = std::move(e).value();
+  runner_.Hold("ok");
+  Start("executor: {queue_size: 1, workers: 2}\n");
   EXPECT_EQ(Submit(MakeAlert({{"alertname", "Ok"}, {"name", "a"}}, kT0 + 1)), "executed");
   EXPECT_EQ(Submit(MakeAlert({{"alertname", "Ok"}, {"name", "b"}}, kT0 + 2)), "executed");
   EXPECT_EQ(Submit(MakeAlert({{"alertname", "Ok"}, {"name", "c"}}, kT0 + 3)), "blocked_busy");
-  WriteFile(dir_ / "release", "");
+  runner_.Release();
   ASSERT_TRUE(engine_->WaitIdle(kWait));
   EXPECT_EQ(Log().size(), 3u);
+  EXPECT_EQ(runner_.runs().size(), 2u);
+}
+
+TEST_F(EngineTest, TimeoutsAndSpawnFailuresCountAsCircuitFailures) {
+  RunResult timed_out;
+  timed_out.outcome = RunOutcome::kTimedOut;
+  timed_out.exit_code = 143;
+  timed_out.duration_ns = 10 * kNanosPerSecond;
+  RunResult no_start;
+  no_start.outcome = RunOutcome::kFailedToStart;
+  no_start.error = "spawn ./fail.sh: No such file or directory";
+  Start();
+  for (const RunResult& r : {timed_out, no_start, timed_out}) {
+    runner_.SetResult("fail", r);
+    EXPECT_EQ(Submit(MakeAlert({{"alertname", "Fail"}}, clock_.NowNs())), "executed");
+    ASSERT_TRUE(engine_->WaitIdle(kWait));
+    clock_.Advance(kNanosPerSecond);
+  }
+  EXPECT_EQ(Submit(MakeAlert({{"alertname", "Fail"}}, clock_.NowNs())), "blocked_circuit_open");
+  std::vector<std::string> lines = Log();
+  ASSERT_EQ(lines.size(), 4u);
+  const char* want[] = {"timed_out", "failed_to_start", "timed_out", "blocked_circuit_open"};
+  for (size_t i = 0; i < 4; ++i) {
+    EXPECT_NE(lines[i].find(std::string("\"action\":\"") + want[i] + "\""), std::string::npos)
+        << lines[i];
+  }
+  EXPECT_NE(lines[1].find("No such file or directory"), std::string::npos) << lines[1];
+  EXPECT_NE(lines[0].find("\"duration_ms\":10000"), std::string::npos) << lines[0];
+}
+
+TEST_F(EngineTest, TheRunGetsACleanEnvironmentWithItsParameters) {
+  Start();
+  EXPECT_EQ(Submit(MakeAlert({{"alertname", "Ok"}, {"name", "a b;$(x)"}}, kT0)), "executed");
+  ASSERT_TRUE(engine_->WaitIdle(kWait));
+  std::vector<RunSpec> runs = runner_.runs();
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0].argv, std::vector<std::string>{dir_ / "ok.sh"});  // resolved at load
+  std::map<std::string, std::string> env(runs[0].env.begin(), runs[0].env.end());
+  EXPECT_EQ(env["REMEDIATOR_PARAM_SERVICE"], "a b;$(x)");
+  EXPECT_EQ(env["REMEDIATOR_SERVICE"], "a b;$(x)");
+  EXPECT_EQ(env["REMEDIATOR_ALERT"], "Ok");
+  EXPECT_EQ(env["REMEDIATOR_PLAYBOOK"], "ok");
+  EXPECT_EQ(env["REMEDIATOR_STATUS"], "firing");
+  EXPECT_EQ(env.count("HOME"), 0u);
+  EXPECT_EQ(runs[0].timeout_ns, 10 * kNanosPerSecond);
 }
 
 TEST_F(EngineTest, DecisionLogFailureGives5xxAndRunsNothing) {

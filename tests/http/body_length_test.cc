@@ -1,0 +1,174 @@
+// Requests that declare no body (no Content-Length, not chunked) are answered at once:
+// httplib alone would read until the peer closes and answer 400 after its 5 s read timeout.
+// Raw sockets, because httplib's client always sends a Content-Length on POST.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "http/fake_service.h"
+#include "http/server.h"
+
+namespace remediator::http {
+namespace {
+
+constexpr const char* kToken = "s3cret-token";
+
+class RawConnection {
+ public:
+  explicit RawConnection(int port) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    timeval tv{3, 0};  // an answer slower than this fails the test (httplib's wait is 5 s)
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  }
+  ~RawConnection() { ::close(fd_); }
+  bool connected() const { return connected_; }
+
+  // Sends `request` and reads one response (headers + Content-Length bytes of body).
+  // Returns "" on timeout or close before a whole response arrived.
+  std::string Exchange(const std::string& request) {
+    if (::send(fd_, request.data(), request.size(), MSG_NOSIGNAL) !=
+        static_cast<ssize_t>(request.size())) {
+      return "";
+    }
+    for (;;) {
+      size_t head_end = buf_.find("\r\n\r\n");
+      if (head_end != std::string::npos) {
+        size_t len = 0;
+        size_t cl = buf_.find("Content-Length: ");
+        if (cl != std::string::npos && cl < head_end) len = std::stoul(buf_.substr(cl + 16));
+        if (buf_.size() >= head_end + 4 + len) {
+          std::string out = buf_.substr(0, head_end + 4 + len);
+          buf_.erase(0, out.size());
+          return out;
+        }
+      }
+      char chunk[4096];
+      ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
+      if (n <= 0) return "";
+      buf_.append(chunk, static_cast<size_t>(n));
+    }
+  }
+
+ private:
+  int fd_ = -1;
+  bool connected_ = false;
+  std::string buf_;
+};
+
+class BodyLengthTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ServerOptions options;
+    options.auth = Authenticator::FromSecrets(kToken, std::nullopt);
+    options.threads = 4;
+    server_ = std::make_unique<Server>(std::move(options), service_);
+    Result<int> port = server_->Bind({"127.0.0.1", 0});
+    ASSERT_TRUE(port.ok()) << port.status().ToString();
+    port_ = *port;
+    runner_ = std::thread([this] { ASSERT_TRUE(server_->Run().ok()); });
+  }
+  void TearDown() override {
+    server_->Stop();
+    if (runner_.joinable()) runner_.join();
+  }
+
+  testing::FakeService service_;
+  std::unique_ptr<Server> server_;
+  std::thread runner_;
+  int port_ = 0;
+};
+
+std::string Post(const std::string& path, const std::string& headers) {
+  return "POST " + path + " HTTP/1.1\r\nHost: test\r\n" + headers + "\r\n";
+}
+
+TEST_F(BodyLengthTest, RequestsWithoutALengthAreAnsweredAtOnce) {
+  const std::string bearer = std::string("Authorization: Bearer ") + kToken + "\r\n";
+  struct Case {
+    std::string name;
+    std::string request;
+    std::string want_status_line;
+    std::string want_in_body;
+  };
+  const Case cases[] = {
+      {"webhook without credentials", Post("/webhook", ""), "HTTP/1.1 401", "credentials"},
+      {"webhook with a wrong token", Post("/webhook", "Authorization: Bearer nope\r\n"),
+       "HTTP/1.1 401", "credentials"},
+      {"webhook, authenticated", Post("/webhook", bearer + "Content-Type: application/json\r\n"),
+       "HTTP/1.1 411", "Content-Length required"},
+      {"alternate webhook path", Post("/api/v1/alerts/webhook", bearer), "HTTP/1.1 411",
+       "Content-Length"},
+      {"pause without credentials", Post("/api/v1/pause", ""), "HTTP/1.1 401", "credentials"},
+      {"unknown path", Post("/nowhere", bearer), "HTTP/1.1 411", "Content-Length"},
+      {"PUT", "PUT /webhook HTTP/1.1\r\nHost: test\r\n" + bearer + "\r\n", "HTTP/1.1 411",
+       "Content-Length"},
+  };
+  for (const Case& tc : cases) {
+    SCOPED_TRACE(tc.name);
+    RawConnection conn(port_);
+    ASSERT_TRUE(conn.connected());
+    auto start = std::chrono::steady_clock::now();
+    std::string response = conn.Exchange(tc.request);
+    auto took = std::chrono::steady_clock::now() - start;
+    ASSERT_FALSE(response.empty()) << "no answer within 3 s";
+    EXPECT_LT(took, std::chrono::seconds(2));
+    EXPECT_EQ(response.substr(0, tc.want_status_line.size()), tc.want_status_line) << response;
+    EXPECT_NE(response.find(tc.want_in_body), std::string::npos) << response;
+  }
+  EXPECT_EQ(service_.submits(), 0);
+  EXPECT_FALSE(service_.paused());
+  EXPECT_EQ(server_->webhook_requests().Get(401), 2u);
+  EXPECT_EQ(server_->webhook_requests().Get(411), 3u);  // PUT /webhook counts too
+}
+
+TEST_F(BodyLengthTest, ControlRoutesNeedNoBody) {
+  // `curl -X POST URL` sends neither Content-Length nor a body.
+  const std::string bearer = std::string("Authorization: Bearer ") + kToken + "\r\n";
+  RawConnection conn(port_);
+  ASSERT_TRUE(conn.connected());
+  std::string r = conn.Exchange(Post("/api/v1/pause", bearer));
+  EXPECT_EQ(r.substr(0, 12), "HTTP/1.1 200") << r;
+  EXPECT_TRUE(service_.paused());
+  // The same connection goes on serving.
+  r = conn.Exchange(Post("/api/v1/resume", bearer));
+  EXPECT_EQ(r.substr(0, 12), "HTTP/1.1 200") << r;
+  EXPECT_FALSE(service_.paused());
+  r = conn.Exchange(Post("/api/v1/circuits/restart-service/reset", bearer));
+  EXPECT_EQ(r.substr(0, 12), "HTTP/1.1 200") << r;
+  EXPECT_EQ(service_.resets(), std::vector<std::string>{"restart-service"});
+}
+
+TEST_F(BodyLengthTest, ARejectedBodyIsDrainedAndTheConnectionStaysUsable) {
+  const std::string body = R"({"alerts":[]})";
+  RawConnection conn(port_);
+  ASSERT_TRUE(conn.connected());
+  std::string unauthenticated = Post("/webhook", "Content-Type: application/json\r\nContent-Length: " +
+                                                     std::to_string(body.size()) + "\r\n") +
+                                body;
+  std::string r = conn.Exchange(unauthenticated);
+  EXPECT_EQ(r.substr(0, 12), "HTTP/1.1 401") << r;
+  std::string ok = Post("/webhook", std::string("Authorization: Bearer ") + kToken +
+                                        "\r\nContent-Type: application/json\r\nContent-Length: " +
+                                        std::to_string(body.size()) + "\r\n") +
+                   body;
+  r = conn.Exchange(ok);
+  EXPECT_EQ(r.substr(0, 12), "HTTP/1.1 200") << r;
+  EXPECT_EQ(service_.submits(), 1);
+}
+
+}  // namespace
+}  // namespace remediator::http
