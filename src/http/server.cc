@@ -14,8 +14,10 @@
 
 #include "alerts/payload.h"
 #include "core/json_writer.h"
+#include "http/front_server.h"
 #include "http/json_responses.h"
 #include "http/loki_api.h"
+#include "http/webhook_answer.h"
 
 namespace remediator::http {
 namespace {
@@ -23,50 +25,9 @@ namespace {
 constexpr const char* kJson = "application/json";
 constexpr const char* kWebhookPattern = "/webhook|/api/v1/alerts/webhook";
 
-int HttpStatusFor(StatusCode code) {
-  switch (code) {
-    case StatusCode::kOk:
-      return 200;
-    case StatusCode::kInvalidArgument:
-      return 400;
-    case StatusCode::kNotFound:
-      return 404;
-    case StatusCode::kFailedPrecondition:
-      return 409;
-    case StatusCode::kResourceExhausted:
-      return 429;
-    case StatusCode::kUnavailable:
-      return 503;
-    case StatusCode::kDataLoss:
-    case StatusCode::kInternal:
-      return 500;
-  }
-  return 500;
-}
-
 void SetError(httplib::Response& res, int status, std::string_view message) {
   res.status = status;
   res.set_content(ErrorJson(message), kJson);
-}
-
-// "application/json; charset=utf-8" -> true. Media types are case-insensitive.
-bool IsJsonContentType(std::string_view value) {
-  size_t semi = value.find(';');
-  std::string_view media = value.substr(0, semi);
-  while (!media.empty() && media.front() == ' ') media.remove_prefix(1);
-  while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
-  constexpr std::string_view kWant = "application/json";
-  if (media.size() != kWant.size()) return false;
-  for (size_t i = 0; i < media.size(); ++i) {
-    char c = media[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != kWant[i]) return false;
-  }
-  return true;
-}
-
-bool IsWebhookPath(std::string_view path) {
-  return path == "/webhook" || path == "/api/v1/alerts/webhook";
 }
 
 // The authenticated POST routes besides the webhook, which take no body.
@@ -101,12 +62,23 @@ bool DeclaresBody(const httplib::Request& req) {
 }  // namespace
 
 struct Server::Impl {
-  httplib::Server http;
-  SystemClock clock;
+  Impl(const ServerOptions& options, remediation::RemediationService& service,
+       RequestCounter& counter)
+      : front(FrontOptions{&options.auth, options.max_body_bytes, 0, &counter}, service) {}
+  // httplib's stop() must run once (a second concurrent call trips its assert).
+  void StopBackend() {
+    if (!backend_stopped.exchange(true)) http.stop();
+  }
+  httplib::Server http;  // the routes, on 127.0.0.1:<internal port>
+  FrontServer front;     // the listening socket; webhooks; the rest is piped to `http`
+  std::atomic<bool> backend_stopped{false};
+  SystemClock clock;  // Loki API
 };
 
 Server::Server(ServerOptions options, remediation::RemediationService& service)
-    : options_(std::move(options)), service_(service), impl_(std::make_unique<Impl>()) {
+    : options_(std::move(options)),
+      service_(service),
+      impl_(std::make_unique<Impl>(options_, service_, webhook_requests_)) {
   httplib::Server& h = impl_->http;
   const int threads = options_.threads > 0 ? options_.threads : 1;
   h.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
@@ -125,7 +97,8 @@ Server::Server(ServerOptions options, remediation::RemediationService& service)
 Server::~Server() { Stop(); }
 
 bool Server::ready() const {
-  return !stopping_.load() && run_active_.load() && impl_->http.is_running();
+  return !stopping_.load() && run_active_.load() && impl_->http.is_running() &&
+         impl_->front.running();
 }
 
 void Server::RegisterRoutes() {
@@ -350,20 +323,10 @@ void Server::RegisterRoutes() {
 
 Result<int> Server::Bind(const ListenAddress& address) {
   httplib::Server& h = impl_->http;
-  errno = 0;
-  int port = address.port;
-  if (port == 0) {
-    port = h.bind_to_any_port(address.host);
-    if (port < 0) port = -1;
-  } else if (!h.bind_to_port(address.host, port)) {
-    port = -1;
-  }
-  if (port < 0) {
-    int err = errno;
-    return Unavailable("cannot listen on " + address.host + ":" + std::to_string(address.port) +
-                       (err != 0 ? std::string(": ") + std::strerror(err) : std::string()));
-  }
-  return port;
+  int internal = h.bind_to_any_port("127.0.0.1");
+  if (internal < 0) return Unavailable("cannot bind the internal HTTP port on 127.0.0.1");
+  impl_->front.set_backend_port(internal);
+  return impl_->front.Bind(address);
 }
 
 Status Server::Run() {
@@ -372,18 +335,26 @@ Status Server::Run() {
     run_active_.store(false);
     return Status::Ok();
   }
-  bool ok = impl_->http.listen_after_bind();
+  bool http_ok = true;
+  std::thread backend([this, &http_ok] { http_ok = impl_->http.listen_after_bind(); });
+  // Wait until httplib accepts, so ready() and Stop() see it running.
+  while (!impl_->http.is_running() && !stopping_.load()) std::this_thread::yield();
+  Status st = impl_->front.Run();
+  impl_->StopBackend();
+  backend.join();
   run_active_.store(false);
-  if (!ok && !stopping_.load()) return Unavailable("the listening socket failed");
+  if (!st.ok() && !stopping_.load()) return st;
+  if (!http_ok && !stopping_.load()) return Unavailable("the internal HTTP server failed");
   return Status::Ok();
 }
 
 void Server::Stop() {
   stopping_.store(true);
+  impl_->front.Stop();
   // Run may be between its stopping_ check and httplib's accept loop: wait until the loop runs
   // (or Run returned), so stop() reaches it.
   while (run_active_.load() && !impl_->http.is_running()) std::this_thread::yield();
-  impl_->http.stop();
+  impl_->StopBackend();
 }
 
 }  // namespace remediator::http

@@ -9,6 +9,10 @@
 //   GET/POST /loki/api/v1/{query,query_range,labels,label/<name>/values,series} (loki_api.h)
 // A known path with another method is 405; an unknown path 404; every error body is
 // {"status":"error","error":"..."}.
+//
+// The listening socket belongs to an event loop (front_server.h) that answers webhook POSTs
+// itself; every other request goes to the httplib routes here, served on an internal
+// loopback port.
 #pragma once
 
 #include <atomic>
@@ -29,7 +33,7 @@ namespace remediator::http {
 struct ServerOptions {
   Authenticator auth;                         // a default one rejects every request
   size_t max_body_bytes = 1 << 20;            // larger bodies get 413 before being buffered
-  int threads = 32;                           // connections served at once (keep-alive holds one)
+  int threads = 32;                           // httplib threads: non-webhook connections at once
   size_t keep_alive_max_requests = 10'000;    // requests per connection before it is closed
   // When set, Loki's query API (/loki/api/v1/..., http/loki_api.h) reads from it, with the
   // same auth as the webhook. Must outlive the server.
@@ -47,7 +51,8 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Binds the listening socket (port 0 picks a free one) and returns the port.
+  // Binds the listening socket (port 0 picks a free one) and returns the port, and the
+  // internal one on 127.0.0.1.
   // kUnavailable when the address cannot be bound.
   Result<int> Bind(const ListenAddress& address);
   // Accepts connections until Stop(). REQUIRES: Bind succeeded. Blocks.

@@ -67,10 +67,17 @@ Result<std::unique_ptr<DecisionLog>> DecisionLog::Open(const std::string& path) 
   Result<int64_t> repaired = RepairTail(log->fd_, path);
   if (!repaired.ok()) return repaired.status();
   log->repaired_bytes_ = *repaired;
+  log->flusher_ = std::thread([raw = log.get()] { raw->FlushLoop(); });
   return log;
 }
 
 DecisionLog::~DecisionLog() {
+  {
+    std::lock_guard<std::mutex> lock(queue_mu_);
+    stopping_ = true;
+  }
+  queue_cv_.notify_all();
+  if (flusher_.joinable()) flusher_.join();  // writes what is still queued first
   if (fd_ >= 0) ::close(fd_);
 }
 
@@ -136,39 +143,63 @@ Status DecisionLog::Append(std::string_view line) {
   return Append(lines);
 }
 
+void DecisionLog::AppendAsync(const std::vector<std::string>& lines, DoneCallback done) {
+  if (lines.empty()) {
+    done(Status::Ok());
+    return;
+  }
+  bool wake;
+  {
+    std::lock_guard<std::mutex> lock(queue_mu_);
+    wake = callbacks_.empty();
+    for (const std::string& l : lines) {
+      queued_ += l;
+      queued_ += '\n';
+    }
+    callbacks_.push_back(std::move(done));
+  }
+  if (wake) queue_cv_.notify_one();
+}
+
 Status DecisionLog::Append(const std::vector<std::string>& lines) {
   if (lines.empty()) return Status::Ok();
+  struct Waiter {
+    std::mutex mu;
+    std::condition_variable cv;
+    bool done = false;
+    Status status;
+  } w;
+  AppendAsync(lines, [&w](const Status& st) {
+    std::lock_guard<std::mutex> lock(w.mu);
+    w.status = st;
+    w.done = true;
+    w.cv.notify_one();  // under the lock: `w` lives on the caller's stack
+  });
+  std::unique_lock<std::mutex> lock(w.mu);
+  w.cv.wait(lock, [&] { return w.done; });
+  return w.status;
+}
+
+void DecisionLog::FlushLoop() {
+  std::string data;
+  std::vector<DoneCallback> callbacks;
   std::unique_lock<std::mutex> lock(queue_mu_);
-  if (!pending_) {
-    pending_ = std::make_shared<Batch>();
-    pending_->data.reserve(16 * 1024);
+  for (;;) {
+    queue_cv_.wait(lock, [&] { return stopping_ || !callbacks_.empty(); });
+    if (callbacks_.empty()) return;  // stopping, nothing left
+    data.swap(queued_);  // the emptied buffers keep their capacity for the next round
+    callbacks.swap(callbacks_);
+    lock.unlock();
+    Status st;
+    {
+      std::lock_guard<std::mutex> file_lock(file_mu_);
+      st = WriteAndSync(data);
+    }
+    for (DoneCallback& cb : callbacks) cb(st);
+    data.clear();
+    callbacks.clear();
+    lock.lock();
   }
-  for (const std::string& l : lines) {
-    pending_->data += l;
-    pending_->data += '\n';
-  }
-  std::shared_ptr<Batch> mine = pending_;
-  // Wait until the batch is durable, or until it is this caller's turn to flush it (no flush
-  // running: the previous leader finished and woke one of us).
-  mine->cv.wait(lock, [&] { return mine->done || !flushing_; });
-  if (mine->done) return mine->status;
-  // Leader: the open batch is `mine` (a batch stays open until its leader takes it).
-  flushing_ = true;
-  pending_.reset();
-  lock.unlock();
-  Status st;
-  {
-    std::lock_guard<std::mutex> file_lock(file_mu_);
-    st = WriteAndSync(mine->data);
-  }
-  lock.lock();
-  mine->done = true;
-  mine->status = st;
-  flushing_ = false;
-  mine->cv.notify_all();
-  // Lines queued meanwhile: one of their callers leads the next flush.
-  if (pending_) pending_->cv.notify_one();
-  return st;
 }
 
 }  // namespace remediator::remediation

@@ -1,11 +1,9 @@
 // The append-only JSONL decision log (docs/formats/decision-log.md).
 //
-// Append() returns only after its lines are written whole and fsynced. Concurrent callers
-// share one write + fdatasync (group commit): lines queue into the open batch; when no flush
-// is running, one of its callers (the leader) takes the batch, writes and syncs it, wakes
-// exactly that batch's callers and hands the next batch to one of its callers. So a caller
-// waits for at most the flush in progress plus its own, and no caller flushes for others
-// after its own lines are durable. At open a torn last line (a crash mid-write) is cut off. The file
+// Group commit on one flusher thread: appended lines queue up; the flusher takes everything
+// queued, writes it with one write() and one fdatasync(), then reports the result to each
+// caller — AppendAsync's callback, or Append's return. While it syncs, new lines gather for
+// the next round, so a caller waits for at most the sync in progress plus its own. At open a torn last line (a crash mid-write) is cut off. The file
 // is reopened by Reopen() (SIGHUP) and, before each write, when the path no longer names
 // the open file (logrotate renamed it away).
 //
@@ -17,7 +15,9 @@
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
+#include <functional>
 #include <mutex>
+#include <thread>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,6 +40,12 @@ class DecisionLog {
   Status Append(const std::vector<std::string>& lines);
   Status Append(std::string_view line);
 
+  // Queues `lines` and returns at once; `done` runs on the flusher thread once they are
+  // written and synced (or failed; then none of them are in the file). Calls are written in
+  // the order they were made. `done` must not call back into the log synchronously.
+  using DoneCallback = std::function<void(const Status&)>;
+  void AppendAsync(const std::vector<std::string>& lines, DoneCallback done);
+
   // Closes and reopens the path.
   Status Reopen();
 
@@ -48,14 +54,8 @@ class DecisionLog {
   int64_t repaired_bytes() const { return repaired_bytes_; }
 
  private:
-  struct Batch {
-    std::string data;
-    bool done = false;     // written and synced (or failed): status holds the result
-    Status status;
-    std::condition_variable cv;  // its callers wait here (done, or the lead handed over)
-  };
-
   explicit DecisionLog(std::string path) : path_(std::move(path)) {}
+  void FlushLoop();
   Status OpenFile();                        // REQUIRES: file_mu_ held
   Status ReopenIfRotated();                 // REQUIRES: file_mu_ held
   Status WriteAndSync(const std::string&);  // REQUIRES: file_mu_ held
@@ -68,9 +68,12 @@ class DecisionLog {
   dev_t dev_ = 0;
   ino_t ino_ = 0;
 
-  std::mutex queue_mu_;  // guards pending_, flushing_ and every Batch's flags
-  std::shared_ptr<Batch> pending_;  // the open batch new lines join; null when none
-  bool flushing_ = false;           // a leader is writing a batch
+  std::mutex queue_mu_;  // guards the three below
+  std::condition_variable queue_cv_;
+  std::string queued_;                   // lines for the next round, newline-terminated
+  std::vector<DoneCallback> callbacks_;  // their callers, in order
+  bool stopping_ = false;
+  std::thread flusher_;
 };
 
 }  // namespace remediator::remediation

@@ -81,6 +81,9 @@ class Engine::Impl {
     id_salt_ = rd() & 0xffff;
   }
 
+  // The log's flusher may still be finishing submits, whose callbacks use everything else.
+  ~Impl() { log_.reset(); }
+
   Status Init() {
     REMEDIATOR_ASSIGN_OR_RETURN(router_, Router::Create(config_));
     if (options_.in_memory_state) {
@@ -247,9 +250,25 @@ class Engine::Impl {
   }
 
   Result<std::vector<DecisionSummary>> Submit(const alerts::Payload& payload) {
+    struct Waiter {
+      std::mutex mu;
+      std::condition_variable cv;
+      std::optional<Result<std::vector<DecisionSummary>>> result;
+    } w;
+    SubmitAsync(payload, [&w](Result<std::vector<DecisionSummary>> r) {
+      std::lock_guard<std::mutex> lock(w.mu);
+      w.result.emplace(std::move(r));
+      w.cv.notify_one();  // under the lock: `w` lives on the caller's stack
+    });
+    std::unique_lock<std::mutex> lock(w.mu);
+    w.cv.wait(lock, [&] { return w.result.has_value(); });
+    return std::move(*w.result);
+  }
+
+  void SubmitAsync(const alerts::Payload& payload, SubmitCallback done) {
     // Under the lock only what must be consistent across concurrent webhooks: routing, the
     // guards (check and record) and the durable state of runs about to be queued. The
-    // decision lines are built outside it.
+    // decision lines are built outside it, and written by the log's group commit.
     std::vector<Decision> decisions;
     decisions.reserve(payload.alerts.size());
     std::vector<bool> queued;  // per decision: a run was queued (its line is the outcome's)
@@ -277,29 +296,49 @@ class Engine::Impl {
       Status st = state_->Commit();
       if (!st.ok()) {
         ReleaseReservations(jobs);
-        return st;
+        done(st);
+        return;
       }
     }
-    std::vector<std::string> lines;
-    lines.reserve(decisions.size());
+    auto lines = std::make_shared<std::vector<std::string>>();
+    lines->reserve(decisions.size());
     std::vector<DecisionSummary> summaries;
     summaries.reserve(decisions.size());
     for (size_t i = 0; i < decisions.size(); ++i) {
       Decision& d = decisions[i];
-      if (!queued[i]) lines.push_back(DecisionToJson(d));
+      if (!queued[i]) lines->push_back(DecisionToJson(d));
       summaries.push_back(DecisionSummary{std::move(d.decision_id), std::move(d.alert),
                                           std::move(d.fingerprint), std::move(d.playbook),
                                           std::string(ActionName(d.action)), std::move(d.reason)});
     }
-    Status st = Record(lines);
-    if (st.ok() && jobs.empty()) return summaries;
+    auto finish = [this, lines, jobs = std::move(jobs), summaries = std::move(summaries),
+                   done = std::move(done)](const Status& st) mutable {
+      if (st.ok() && options_.observer) {
+        for (const std::string& l : *lines) options_.observer(l);
+      }
+      if (!jobs.empty()) QueueJobs(st, jobs);
+      if (!st.ok()) {
+        done(st);
+        return;
+      }
+      done(std::move(summaries));
+    };
+    if (log_) {
+      log_->AppendAsync(*lines, std::move(finish));
+    } else {
+      finish(Status::Ok());
+    }
+  }
+
+  // After the decision lines were recorded (or not): queue the runs, or — when they could
+  // not be recorded — forget them (nothing runs; the caller answers 5xx).
+  void QueueJobs(const Status& recorded, std::vector<Job>& jobs) {
     std::lock_guard<std::mutex> lock(mu_);
-    if (!st.ok()) {
-      // Nothing runs when the decisions could not be recorded (the caller answers 5xx).
+    if (!recorded.ok()) {
       for (const Job& j : jobs) state_->RemovePending(j.decision.decision_id);
       (void)state_->Commit();
       ReleaseReservations(jobs);
-      return st;
+      return;
     }
     for (Job& j : jobs) {
       std::string playbook = j.decision.playbook;
@@ -309,7 +348,6 @@ class Engine::Impl {
       if (!q.running && q.jobs.size() == 1) ready_.push_back(playbook);
     }
     work_cv_.notify_all();
-    return summaries;
   }
 
   // REQUIRES: mu_ held.
@@ -541,6 +579,9 @@ Engine::~Engine() { Shutdown(); }
 
 Result<std::vector<DecisionSummary>> Engine::Submit(const alerts::Payload& payload) {
   return impl_->Submit(payload);
+}
+void Engine::SubmitAsync(const alerts::Payload& payload, SubmitCallback done) {
+  impl_->SubmitAsync(payload, std::move(done));
 }
 Status Engine::SetPaused(bool paused) { return impl_->SetPaused(paused); }
 bool Engine::paused() const { return impl_->paused(); }

@@ -32,8 +32,9 @@ struct EngineOptions {
   bool execute = true;
   // false: no decision-log file is written (simulate); the observer still sees every line.
   bool write_decision_log = true;
-  // Called with every decision-log line (JSON, no newline) after it is recorded; from the
-  // caller's thread for decisions, from a worker thread for execution outcomes. May be empty.
+  // Called with every decision-log line (JSON, no newline) after it is recorded; for
+  // decisions from the decision log's flusher thread (the caller's without a log file), for
+  // execution outcomes from a worker thread. May be empty.
   std::function<void(std::string_view line)> observer;
   // Runs the playbooks (must outlive the engine). Null: real processes (ProcessRunner).
   Runner* runner = nullptr;
@@ -52,6 +53,7 @@ class Engine final : public RemediationService {
 
   // RemediationService.
   Result<std::vector<DecisionSummary>> Submit(const alerts::Payload& payload) override;
+  void SubmitAsync(const alerts::Payload& payload, SubmitCallback done) override;
   Status SetPaused(bool paused) override;
   bool paused() const override;
   Status ResetCircuit(std::string_view playbook) override;

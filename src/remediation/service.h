@@ -2,6 +2,7 @@
 // it; tests of the HTTP layer use a fake.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,15 @@ class RemediationService {
   // not be recorded (the webhook answers 5xx so Alertmanager retries); nothing is executed
   // then.
   virtual Result<std::vector<DecisionSummary>> Submit(const alerts::Payload& payload) = 0;
+
+  // Submit without blocking the caller on the decision log's fsync: `done` gets what Submit
+  // would return, once the decisions are durable — possibly on another thread, possibly
+  // before SubmitAsync returns. The default runs Submit inline. (Added for the event-loop
+  // webhook path; additive.)
+  using SubmitCallback = std::function<void(Result<std::vector<DecisionSummary>>)>;
+  virtual void SubmitAsync(const alerts::Payload& payload, SubmitCallback done) {
+    done(Submit(payload));
+  }
 
   // The kill switch: while paused every decision is logged as "paused" and nothing runs.
   // Persistent across restarts.
