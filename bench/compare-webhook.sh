@@ -6,6 +6,11 @@
 #
 # usage: bench/compare-webhook.sh [BUILD_DIR]   env: DURATION (10s) CONNECTIONS (16)
 #        THREADS (2, wrk threads) BENCH_ALERTS (1 alert per payload)
+#
+# Output: one RESULT line per server (requests, rps, latency percentiles in microseconds,
+# errors), the server's CPU time per decision, the decision mix found in its log, the
+# machine's load average before each run, and the disk's fdatasync latency (p50/p99 of 200
+# syncs of one appended line) — the floor under any fsynced answer.
 set -euo pipefail
 build=${1:-build}
 duration=${DURATION:-10s}
@@ -66,10 +71,34 @@ wait_ready() {  # url
   return 1
 }
 
-run_wrk() {  # name url
-  local out
+cpu_ticks() {  # pid -> utime+stime in clock ticks
+  awk '{print $14+$15}' "/proc/$1/stat" 2>/dev/null || echo 0
+}
+
+run_wrk() {  # name url pid
+  local out t0 t1 hz
+  echo "  load average before $1: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+  t0=$(cpu_ticks "$3")
   out=$(wrk -t"$wrk_threads" -c"$connections" -d"$duration" --latency -s "$here/webhook_post.lua" "$2")
-  echo "$out" | grep '^RESULT' | sed "s/^RESULT/$1/"
+  t1=$(cpu_ticks "$3")
+  hz=$(getconf CLK_TCK)
+  echo "$out" | grep '^RESULT' | sed "s/^RESULT/$1/" |
+    awk -v t="$((t1 - t0))" -v hz="$hz" -v k="$BENCH_ALERTS" '{
+      n = 0; for (i = 1; i <= NF; i++) if ($i ~ /^requests=/) { split($i, a, "="); n = a[2] }
+      printf "%s server_cpu_s=%.2f cpu_us_per_decision=%.1f\n", $0, t / hz, n ? t / hz * 1e6 / (n * k) : 0 }'
+}
+
+fsync_probe() {  # dir
+  python3 - "$1" <<'PY'
+import os, sys, time
+fd = os.open(os.path.join(sys.argv[1], "fsync-probe"), os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+ts = []
+for _ in range(200):
+    os.write(fd, b"x" * 300 + b"\n")
+    t = time.perf_counter(); os.fdatasync(fd); ts.append(time.perf_counter() - t)
+ts.sort()
+print(f"disk: fdatasync of one appended line p50 {ts[100]*1e3:.2f} ms, p99 {ts[198]*1e3:.2f} ms")
+PY
 }
 
 decisions_by_action() {  # log
@@ -86,6 +115,7 @@ PY
 }
 
 echo "machine: $(nproc) cores, $(uname -r); wrk -t$wrk_threads -c$connections -d$duration; $BENCH_ALERTS alert(s) per payload"
+fsync_probe "$work"
 
 # remediator
 "$bin" serve --config "$work/remediator.yml" 2> "$work/serve.log" &
@@ -98,7 +128,7 @@ for _ in $(seq 1 200); do
 done
 [ -n "$port" ] || { cat "$work/serve.log" >&2; exit 1; }
 wait_ready "http://127.0.0.1:$port/-/ready"
-r1=$(run_wrk remediator "http://127.0.0.1:$port")
+r1=$(run_wrk remediator "http://127.0.0.1:$port" "${pids[0]}")
 echo "$r1"
 decisions_by_action "$work/decisions.jsonl"
 kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true
@@ -108,18 +138,23 @@ pyport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); 
 python3 "$here/baseline/seed_handler.py" "$pyport" "$work/seed-decisions.jsonl" "$work/token" > "$work/seed.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 200); do grep -q listening "$work/seed.log" 2>/dev/null && break; sleep 0.05; done
-r2=$(run_wrk python-seed "http://127.0.0.1:$pyport")
+r2=$(run_wrk python-seed "http://127.0.0.1:$pyport" "${pids[1]}")
 echo "$r2"
 decisions_by_action "$work/seed-decisions.jsonl"
+fsync_probe "$work"
 
 rps1=$(echo "$r1" | sed -n 's/.* rps=\([0-9]*\).*/\1/p')
 rps2=$(echo "$r2" | sed -n 's/.* rps=\([0-9]*\).*/\1/p')
 p99a=$(echo "$r1" | sed -n 's/.* p99_us=\([0-9]*\).*/\1/p')
 p99b=$(echo "$r2" | sed -n 's/.* p99_us=\([0-9]*\).*/\1/p')
-python3 - "$rps1" "$rps2" "$p99a" "$p99b" "$BENCH_ALERTS" <<'PY'
+p50a=$(echo "$r1" | sed -n 's/.* p50_us=\([0-9]*\).*/\1/p')
+p50b=$(echo "$r2" | sed -n 's/.* p50_us=\([0-9]*\).*/\1/p')
+python3 - "$rps1" "$rps2" "$p99a" "$p99b" "$p50a" "$p50b" "$BENCH_ALERTS" <<'PY'
 import sys
-r1, r2, p1, p2, k = (float(x or 0) for x in sys.argv[1:])
+r1, r2, p1, p2, m1, m2, k = (float(x or 0) for x in sys.argv[1:])
 print(f"decisions/s: remediator {r1*k:,.0f}  python-seed {r2*k:,.0f}  ratio {r1/max(r2,1):.1f}x;"
+      f"  p50: remediator {m1/1000:.2f} ms  python-seed {m2/1000:.2f} ms;"
       f"  p99: remediator {p1/1000:.2f} ms  python-seed {p2/1000:.2f} ms"
       f"  (targets: 25,000 decisions/s, p99 < 2 ms)")
 PY
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

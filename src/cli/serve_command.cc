@@ -168,7 +168,7 @@ Command AddServeCommand(CLI::App& root) {
   c.app->add_option("--config", flags->config, "remediator.yml")->required();
   c.app->add_option("--listen", flags->listen, "host:port to listen on (overrides `listen:`)");
   c.app->add_option("--http-threads", flags->threads,
-                    "Connections served at once (a keep-alive connection holds one)")
+                    "Threads for non-webhook connections (API, metrics; a keep-alive connection holds one); webhooks are served by one event loop")
       ->capture_default_str()
       ->check(CLI::Range(1, 1024));
   c.run = [flags] { return Serve(*flags); };

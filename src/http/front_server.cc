@@ -249,20 +249,26 @@ struct FrontServer::Loop {
     conns.erase(c.id);  // destroys c
   }
 
-  // Reads what is there (edge-triggered: until EAGAIN). False when the connection is gone.
-  void ReadMore(Conn& c) {
+  // Reads what is there (edge-triggered: until drained). Sets eof when the peer is gone.
+  // Buffers at most about one request beyond what is consumed; returns true when it stopped
+  // there with data possibly left in the socket (the caller reads again after Process).
+  bool ReadMore(Conn& c) {
     char buf[16 * 1024];
     for (;;) {
+      if (c.in.size() - c.in_pos > server->options_.max_body_bytes + kMaxHeadBytes) return true;
       ssize_t n = ::recv(c.fd, buf, sizeof buf, 0);
       if (n > 0) {
         c.in.append(buf, static_cast<size_t>(n));
         c.last_active_ns = SteadyNs();
+        // A short read drained the socket; data arriving later raises a new edge. (Saves
+        // the EAGAIN recv per request.)
+        if (static_cast<size_t>(n) < sizeof buf) return false;
         continue;
       }
       if (n == 0) c.eof = true;
       if (n < 0 && errno == EINTR) continue;
       if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) c.eof = true;
-      return;
+      return false;
     }
   }
 
@@ -480,9 +486,15 @@ struct FrontServer::Loop {
   // Reads, serves and writes `c` after an event; closes it when done.
   void Service(Conn& c) {
     uint64_t id = c.id;
-    ReadMore(c);
-    Process(c);
-    if (conns.count(id) == 0) return;  // piped
+    for (;;) {
+      bool capped = ReadMore(c);
+      size_t buffered = c.in.size() - c.in_pos;
+      Process(c);
+      if (conns.count(id) == 0) return;  // piped
+      // Stopped at the buffer cap: read on as long as Process consumed something (a busy
+      // connection reads on when its answer is delivered).
+      if (!capped || c.busy || c.close_after_write || c.in.size() - c.in_pos >= buffered) break;
+    }
     if (!Flush(c)) return;
     if (c.eof && !c.busy) Close(c);
   }

@@ -1,11 +1,6 @@
 // Requests that declare no body (no Content-Length, not chunked) are answered at once:
 // httplib alone would read until the peer closes and answer 400 after its 5 s read timeout.
 // Raw sockets, because httplib's client always sends a Content-Length on POST.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <memory>
@@ -15,59 +10,13 @@
 #include <gtest/gtest.h>
 
 #include "http/fake_service.h"
+#include "http/raw_connection.h"
 #include "http/server.h"
 
 namespace remediator::http {
 namespace {
 
 constexpr const char* kToken = "s3cret-token";
-
-class RawConnection {
- public:
-  explicit RawConnection(int port) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    timeval tv{3, 0};  // an answer slower than this fails the test (httplib's wait is 5 s)
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  }
-  ~RawConnection() { ::close(fd_); }
-  bool connected() const { return connected_; }
-
-  // Sends `request` and reads one response (headers + Content-Length bytes of body).
-  // Returns "" on timeout or close before a whole response arrived.
-  std::string Exchange(const std::string& request) {
-    if (::send(fd_, request.data(), request.size(), MSG_NOSIGNAL) !=
-        static_cast<ssize_t>(request.size())) {
-      return "";
-    }
-    for (;;) {
-      size_t head_end = buf_.find("\r\n\r\n");
-      if (head_end != std::string::npos) {
-        size_t len = 0;
-        size_t cl = buf_.find("Content-Length: ");
-        if (cl != std::string::npos && cl < head_end) len = std::stoul(buf_.substr(cl + 16));
-        if (buf_.size() >= head_end + 4 + len) {
-          std::string out = buf_.substr(0, head_end + 4 + len);
-          buf_.erase(0, out.size());
-          return out;
-        }
-      }
-      char chunk[4096];
-      ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
-      if (n <= 0) return "";
-      buf_.append(chunk, static_cast<size_t>(n));
-    }
-  }
-
- private:
-  int fd_ = -1;
-  bool connected_ = false;
-  std::string buf_;
-};
 
 class BodyLengthTest : public ::testing::Test {
  protected:
@@ -119,7 +68,7 @@ TEST_F(BodyLengthTest, RequestsWithoutALengthAreAnsweredAtOnce) {
   };
   for (const Case& tc : cases) {
     SCOPED_TRACE(tc.name);
-    RawConnection conn(port_);
+    testing::RawConnection conn(port_);
     ASSERT_TRUE(conn.connected());
     auto start = std::chrono::steady_clock::now();
     std::string response = conn.Exchange(tc.request);
@@ -138,7 +87,7 @@ TEST_F(BodyLengthTest, RequestsWithoutALengthAreAnsweredAtOnce) {
 TEST_F(BodyLengthTest, ControlRoutesNeedNoBody) {
   // `curl -X POST URL` sends neither Content-Length nor a body.
   const std::string bearer = std::string("Authorization: Bearer ") + kToken + "\r\n";
-  RawConnection conn(port_);
+  testing::RawConnection conn(port_);
   ASSERT_TRUE(conn.connected());
   std::string r = conn.Exchange(Post("/api/v1/pause", bearer));
   EXPECT_EQ(r.substr(0, 12), "HTTP/1.1 200") << r;
@@ -154,7 +103,7 @@ TEST_F(BodyLengthTest, ControlRoutesNeedNoBody) {
 
 TEST_F(BodyLengthTest, ARejectedBodyIsDrainedAndTheConnectionStaysUsable) {
   const std::string body = R"({"alerts":[]})";
-  RawConnection conn(port_);
+  testing::RawConnection conn(port_);
   ASSERT_TRUE(conn.connected());
   std::string unauthenticated = Post("/webhook", "Content-Type: application/json\r\nContent-Length: " +
                                                      std::to_string(body.size()) + "\r\n") +

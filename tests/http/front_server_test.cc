@@ -1,0 +1,208 @@
+// The event-loop front of the server: pipelining, handing connections to the httplib routes,
+// Expect: 100-continue, limits, and answers that wait until the decisions are recorded.
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "http/fake_service.h"
+#include "http/raw_connection.h"
+#include "http/server.h"
+
+namespace remediator::http {
+namespace {
+
+constexpr const char* kToken = "s3cret-token";
+constexpr size_t kBodyLimit = 4096;
+const std::string kBody =
+    R"({"version":"4","status":"firing","alerts":[{"status":"firing","labels":{"alertname":"A"},)"
+    R"("startsAt":"2026-11-27T10:00:00Z","fingerprint":"f1"}]})";
+
+// Holds SubmitAsync's answers until Release(), like a decision log whose fsync is slow.
+class DeferredService final : public remediation::RemediationService {
+ public:
+  Result<std::vector<remediation::DecisionSummary>> Submit(const alerts::Payload& p) override {
+    return fake_.Submit(p);
+  }
+  void SubmitAsync(const alerts::Payload& p, SubmitCallback done) override {
+    auto r = fake_.Submit(p);
+    std::lock_guard<std::mutex> lock(mu_);
+    held_.emplace_back(std::move(done), std::move(r));
+  }
+  Status SetPaused(bool paused) override { return fake_.SetPaused(paused); }
+  bool paused() const override { return fake_.paused(); }
+  Status ResetCircuit(std::string_view pb) override { return fake_.ResetCircuit(pb); }
+  std::string StatusJson() const override { return fake_.StatusJson(); }
+  void AppendMetrics(std::string& out) const override { fake_.AppendMetrics(out); }
+
+  size_t held() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return held_.size();
+  }
+  // Completes the held submits from another thread (as the log's flusher does).
+  void Release() {
+    std::vector<std::pair<SubmitCallback, Result<std::vector<remediation::DecisionSummary>>>> h;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      h.swap(held_);
+    }
+    std::thread([h = std::move(h)]() mutable {
+      for (auto& [cb, r] : h) cb(std::move(r));
+    }).join();
+  }
+
+ private:
+  testing::FakeService fake_;
+  std::mutex mu_;
+  std::vector<std::pair<SubmitCallback, Result<std::vector<remediation::DecisionSummary>>>> held_;
+};
+
+std::string Webhook(const std::string& body, const std::string& extra_headers = "") {
+  return std::string("POST /webhook HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer ") + kToken +
+         "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+         "\r\n" + extra_headers + "\r\n" + body;
+}
+
+std::string StatusLine(const std::string& response) {
+  return response.substr(0, response.find("\r\n"));
+}
+
+template <typename Service>
+class FrontTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ServerOptions options;
+    options.auth = Authenticator::FromSecrets(kToken, std::nullopt);
+    options.max_body_bytes = kBodyLimit;
+    options.threads = 2;
+    server_ = std::make_unique<Server>(std::move(options), service_);
+    Result<int> port = server_->Bind({"127.0.0.1", 0});
+    ASSERT_TRUE(port.ok()) << port.status().ToString();
+    port_ = *port;
+    runner_ = std::thread([this] { EXPECT_TRUE(server_->Run().ok()); });
+  }
+  void TearDown() override {
+    server_->Stop();
+    if (runner_.joinable()) runner_.join();
+  }
+
+  Service service_;
+  std::unique_ptr<Server> server_;
+  std::thread runner_;
+  int port_ = 0;
+};
+
+using FrontServerTest = FrontTest<testing::FakeService>;
+using DeferredFrontTest = FrontTest<DeferredService>;
+
+TEST_F(FrontServerTest, PipelinedWebhooksAreAnsweredInOrder) {
+  testing::RawConnection conn(port_);
+  ASSERT_TRUE(conn.connected());
+  ASSERT_TRUE(conn.Send(Webhook(kBody) + Webhook(kBody) + Webhook("{")));
+  std::string a = conn.Read(), b = conn.Read(), c = conn.Read();
+  EXPECT_EQ(StatusLine(a), "HTTP/1.1 200 OK") << a;
+  EXPECT_NE(a.find(R"("decision_id":"d1")"), std::string::npos) << a;
+  EXPECT_NE(b.find(R"("decision_id":"d2")"), std::string::npos) << b;
+  EXPECT_EQ(StatusLine(c), "HTTP/1.1 400 Bad Request") << c;
+  EXPECT_NE(c.find("malformed JSON"), std::string::npos) << c;
+  EXPECT_EQ(server_->webhook_requests().Get(200), 2u);
+}
+
+TEST_F(FrontServerTest, OtherRequestsOnTheConnectionGoToTheRoutes) {
+  testing::RawConnection conn(port_);
+  ASSERT_TRUE(conn.connected());
+  ASSERT_TRUE(conn.Send(Webhook(kBody) + "GET /-/healthy HTTP/1.1\r\nHost: t\r\n\r\n"));
+  std::string a = conn.Read(), b = conn.Read();
+  EXPECT_EQ(StatusLine(a), "HTTP/1.1 200 OK") << a;
+  EXPECT_NE(a.find(R"("action":"executed")"), std::string::npos) << a;
+  EXPECT_EQ(StatusLine(b), "HTTP/1.1 200 OK") << b;
+  EXPECT_NE(b.find("Healthy."), std::string::npos) << b;
+  // The connection now belongs to the routes; webhooks still work on it.
+  std::string c = conn.Exchange(Webhook(kBody));
+  EXPECT_EQ(StatusLine(c), "HTTP/1.1 200 OK") << c;
+  EXPECT_NE(c.find(R"("decision_id":"d2")"), std::string::npos) << c;
+  std::string m = conn.Exchange("GET /metrics HTTP/1.1\r\nHost: t\r\n\r\n");
+  EXPECT_NE(m.find("remediator_webhook_requests_total{code=\"200\"} 2"), std::string::npos) << m;
+}
+
+TEST_F(FrontServerTest, ExpectContinue) {
+  testing::RawConnection conn(port_);
+  ASSERT_TRUE(conn.connected());
+  std::string request = Webhook(kBody, "Expect: 100-continue\r\n");
+  std::string head = request.substr(0, request.size() - kBody.size());
+  std::string cont = conn.Exchange(head);
+  EXPECT_EQ(StatusLine(cont), "HTTP/1.1 100 Continue") << cont;
+  std::string r = conn.Exchange(kBody);
+  EXPECT_EQ(StatusLine(r), "HTTP/1.1 200 OK") << r;
+}
+
+TEST_F(FrontServerTest, LimitsAndRejections) {
+  {
+    testing::RawConnection conn(port_);
+    std::string r = conn.Exchange(Webhook(std::string(kBodyLimit + 1, ' ')));
+    EXPECT_EQ(StatusLine(r), "HTTP/1.1 413 Payload Too Large") << r;
+    EXPECT_NE(r.find("Connection: close"), std::string::npos) << r;
+    EXPECT_EQ(conn.Read(), "");
+    EXPECT_TRUE(conn.closed());
+  }
+  {
+    testing::RawConnection conn(port_);
+    std::string unauth = "POST /webhook HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+                         "Content-Length: " + std::to_string(kBody.size()) + "\r\n\r\n" + kBody;
+    std::string r = conn.Exchange(unauth);
+    EXPECT_EQ(StatusLine(r), "HTTP/1.1 401 Unauthorized") << r;
+    EXPECT_NE(r.find("WWW-Authenticate: Bearer"), std::string::npos) << r;
+    // The rejected body was skipped: the connection serves the next request.
+    r = conn.Exchange(Webhook(kBody, "Connection: close\r\n"));
+    EXPECT_EQ(StatusLine(r), "HTTP/1.1 200 OK") << r;
+    EXPECT_NE(r.find("Connection: close"), std::string::npos) << r;
+    EXPECT_EQ(conn.Read(), "");
+    EXPECT_TRUE(conn.closed());
+  }
+  {
+    testing::RawConnection conn(port_);
+    std::string text_plain = Webhook(kBody);
+    text_plain.replace(text_plain.find("application/json"), 16, "text/plain");
+    std::string r = conn.Exchange(text_plain);
+    EXPECT_EQ(StatusLine(r), "HTTP/1.1 415 Unsupported Media Type") << r;
+  }
+}
+
+TEST_F(DeferredFrontTest, AnswersWaitUntilTheDecisionsAreRecorded) {
+  testing::RawConnection a(port_), b(port_);
+  ASSERT_TRUE(a.Send(Webhook(kBody)));
+  ASSERT_TRUE(b.Send(Webhook(kBody)));
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (service_.held() < 2 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::yield();
+  }
+  ASSERT_EQ(service_.held(), 2u);  // both decided, neither answered yet
+  EXPECT_EQ(server_->webhook_requests().Get(200), 0u);
+  service_.Release();
+  EXPECT_EQ(StatusLine(a.Read()), "HTTP/1.1 200 OK");
+  EXPECT_EQ(StatusLine(b.Read()), "HTTP/1.1 200 OK");
+}
+
+TEST_F(DeferredFrontTest, StopWaitsForAnswersInFlight) {
+  testing::RawConnection a(port_);
+  ASSERT_TRUE(a.Send(Webhook(kBody)));
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (service_.held() < 1 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::yield();
+  }
+  ASSERT_EQ(service_.held(), 1u);
+  server_->Stop();
+  EXPECT_FALSE(server_->ready());
+  service_.Release();
+  EXPECT_EQ(StatusLine(a.Read()), "HTTP/1.1 200 OK");
+  runner_.join();
+}
+
+}  // namespace
+}  // namespace remediator::http
