@@ -3,7 +3,7 @@
 // peak RSS and the store's size after sealing.
 //
 //   ingest --file access.log --store DIR [--pipeline bench|seed] [--batch-bytes 2097152]
-//          [--batch-entries 8192] [--block-bytes 2097152] [--zstd-level 1] [--seal-threads 2]
+//          [--batch-entries 4096] [--block-bytes 2097152] [--zstd-level 1] [--seal-threads 2]
 //          [--job traefik-access]
 //
 // --pipeline bench: json (StartUTC, ServiceName) + timestamp (RFC3339Nano) + labels (service)
@@ -145,7 +145,7 @@ long PeakRssKiB() {
 
 int main(int argc, char** argv) {
   std::string file, dir, pipeline = "bench", job = "traefik-access";
-  size_t batch_bytes = 2 << 20, batch_entries = 8192, block_bytes = 2 << 20;
+  size_t batch_bytes = 2 << 20, batch_entries = 4096, block_bytes = 2 << 20;
   int level = 1, seal_threads = 2;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string_view k = argv[i];
