@@ -336,9 +336,20 @@ Status Server::Run() {
     return Status::Ok();
   }
   bool http_ok = true;
-  std::thread backend([this, &http_ok] { http_ok = impl_->http.listen_after_bind(); });
-  // Wait until httplib accepts, so ready() and Stop() see it running.
-  while (!impl_->http.is_running() && !stopping_.load()) std::this_thread::yield();
+  std::atomic<bool> backend_done{false};
+  std::thread backend([this, &http_ok, &backend_done] {
+    http_ok = impl_->http.listen_after_bind();
+    backend_done.store(true);
+  });
+  // Wait until httplib accepts (or gave up), so ready() and Stop() see it running.
+  while (!impl_->http.is_running() && !stopping_.load() && !backend_done.load()) {
+    std::this_thread::yield();
+  }
+  if (backend_done.load() && !stopping_.load()) {
+    backend.join();
+    run_active_.store(false);
+    return Unavailable("the internal HTTP server failed to start");
+  }
   Status st = impl_->front.Run();
   impl_->StopBackend();
   backend.join();
