@@ -100,10 +100,12 @@ int Serve(const ServeFlags& flags) {
     return 2;
   }
 
-  // Loki's query API over the embedded store (written by `remediator ship`), read-only.
+  // Loki's query API over the embedded store: the live store when serve ships into it (shipped
+  // lines show at once), else the folder `remediator ship` writes, read-only, reopened every 5 s.
   http::ReopeningStoreSource logs(config->storage.path, clock, 5 * kNanosPerSecond);
+  const store::Store* shipped_store = *shipping ? (*shipping)->store() : nullptr;
   http::ServerOptions options;
-  options.loki_source = &logs;
+  options.loki_source = shipped_store != nullptr ? static_cast<const logql::StreamSource*>(shipped_store) : &logs;
   options.auth = std::move(*auth);
   options.max_body_bytes = static_cast<size_t>(config->webhook.max_body_bytes);
   options.threads = flags.threads;
