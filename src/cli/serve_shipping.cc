@@ -37,6 +37,13 @@ Result<std::unique_ptr<Shipping>> Shipping::Open(const pipeline::PromtailConfig&
   }
   pipeline::ShipperOptions opts;
   opts.store_sink = s->store_sink_.get();
+  // Into the store alone, a batch of a whole block is sealed straight into it: no WAL record
+  // and one compression (Promtail's 1 MiB batches would each go through the WAL first). The
+  // entry cap bounds memory when the lines are short (each entry holds its own label set).
+  if (config.clients.empty() && s->store_ != nullptr) {
+    opts.batch_bytes = static_cast<int64_t>(store::StoreOptions{}.block_bytes);
+    opts.batch_entries = 8192;
+  }
   opts.dry_run = options.dry_run;
   opts.print = std::move(options.print);
   REMEDIATOR_ASSIGN_OR_RETURN(s->shipper_, pipeline::Shipper::Create(config, sinks, clock, &s->metrics_, opts));

@@ -264,13 +264,13 @@ Result<bool> Shipper::Step() {
     if (now_ns_ < throttle_.until_ns()) break;  // a limit stage asked to wait
     ReadFile(path, f);
     if (last_read_ > 0) worked = true;
-    if (batch_bytes_ >= options_.batch_bytes) {
+    if (BatchFull()) {
       CutBatch();
       if (!TrySend()) return true;
     }
   }
   for (Job& j : jobs_) j.pipeline->Tick(now_ns_);
-  if (count_ > 0 && (batch_bytes_ >= options_.batch_bytes || now_ns_ - batch_started_ns_ >= options_.batch_wait_ns)) {
+  if (count_ > 0 && (BatchFull() || now_ns_ - batch_started_ns_ >= options_.batch_wait_ns)) {
     CutBatch();
     worked = true;
     TrySend();
@@ -309,7 +309,7 @@ Status Shipper::Flush(int max_attempts) {
     f.tailer->Refresh();
     while (f.tailer->behind()) {
       ReadFile(path, f);
-      if (batch_bytes_ >= options_.batch_bytes) {
+      if (BatchFull()) {
         CutBatch();
         REMEDIATOR_RETURN_IF_ERROR(SendPending(max_attempts));
       }

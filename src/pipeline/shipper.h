@@ -35,6 +35,9 @@ struct ShipperOptions {
   size_t read_budget_per_file = 256 * 1024;  // bytes read from one file per Step round
   int64_t batch_wait_ns = -1;        // -1: from clients (smallest batchwait) or 1s
   int64_t batch_bytes = -1;          // -1: from clients (smallest batchsize) or 1 MiB
+  // Also cut a batch at this many entries (bounds memory when lines are short; Promtail has
+  // no such limit, hence the default).
+  int64_t batch_entries = INT64_MAX;
   int64_t retry_min_ns = -1;         // -1: from clients' backoff_config or 500ms
   int64_t retry_max_ns = -1;         // -1: from clients' backoff_config or 5m
   // The store among the sinks, if any: batches go to it with the files' checkpoints in the
@@ -97,6 +100,9 @@ class Shipper final : private LineHandler, private EntryConsumer {
   void OnLine(std::string_view line, bool truncated) override;
   void Consume(PipelineEntry& e) override;
   void CutBatch();
+  bool BatchFull() const {
+    return batch_bytes_ >= options_.batch_bytes || static_cast<int64_t>(count_) >= options_.batch_entries;
+  }
   // Tries to deliver the cut batch; true when it is done with (delivered or dropped).
   bool TrySend();
   void Commit();

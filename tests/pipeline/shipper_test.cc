@@ -34,6 +34,7 @@ class RecordingSink final : public Sink {
       return InvalidArgument("bad batch");
     }
     for (const LogEntry& e : batch) entries.push_back(e);
+    batch_sizes.push_back(batch.size());
     return Status::Ok();
   }
   std::vector<std::string> Lines() const {
@@ -42,6 +43,7 @@ class RecordingSink final : public Sink {
     return out;
   }
   std::vector<LogEntry> entries;
+  std::vector<size_t> batch_sizes;  // of the accepted batches
   int calls = 0;
   int fail_next = 0;
   int reject_next = 0;
@@ -78,8 +80,11 @@ scrape_configs:
     return *c;
   }
 
-  std::unique_ptr<Shipper> Make(const PromtailConfig& c, Sink* sink) {
+  std::unique_ptr<Shipper> Make(const PromtailConfig& c, Sink* sink, int64_t batch_entries = INT64_MAX,
+                                size_t read_budget = 256 * 1024) {
     ShipperOptions o;
+    o.batch_entries = batch_entries;
+    o.read_budget_per_file = read_budget;
     o.batch_wait_ns = kNanosPerSecond;
     o.batch_bytes = 1 << 20;
     o.retry_min_ns = kNanosPerSecond;
@@ -123,6 +128,32 @@ TEST_F(ShipperTest, ReadsLinesWithLabelsAndFilename) {
   EXPECT_EQ(LabelValue(sink.entries[0].labels, "job"), "app");
   EXPECT_EQ(LabelValue(sink.entries[0].labels, "filename"), (dir_ / "logs" / "a.log").string());
   EXPECT_EQ(sink.entries[0].timestamp_ns, 1'700'000'000'000'000'000);
+}
+
+TEST_F(ShipperTest, BatchesAreCutAtTheEntryCap) {
+  std::string text;
+  for (int i = 0; i < 12; ++i) text += fmt::format("l{:02}\n", i);  // 4 bytes a line
+  Append("a.log", text);
+  // Steps at one instant (batchwait never expires), reading 2 lines each: only the cap cuts.
+  auto step_in_place = [](Shipper& s) {
+    for (int i = 0; i < 10; ++i) ASSERT_TRUE(s.Step().ok());
+  };
+  RecordingSink capped;
+  auto s = Make(Config(), &capped, /*batch_entries=*/3, /*read_budget=*/8);
+  step_in_place(*s);
+  // A batch is cut after the read that reaches the cap: at most one read (2 lines) over it.
+  EXPECT_EQ(capped.batch_sizes, (std::vector<size_t>{4, 4, 4}));
+  ASSERT_EQ(capped.entries.size(), 12u);
+  for (size_t i = 0; i < 12; ++i) EXPECT_EQ(capped.entries[i].line, fmt::format("l{:02}", i));
+
+  // Without a cap (Promtail's behaviour) nothing is cut until batchwait passes.
+  fs::remove(dir_ / "positions.yaml");
+  RecordingSink uncapped;
+  auto t = Make(Config(), &uncapped, INT64_MAX, /*read_budget=*/8);
+  step_in_place(*t);
+  EXPECT_TRUE(uncapped.batch_sizes.empty());
+  Drain(*t);
+  EXPECT_EQ(uncapped.batch_sizes, (std::vector<size_t>{12}));
 }
 
 TEST_F(ShipperTest, PartialLineHeldUntilNewlineOrTimeout) {
