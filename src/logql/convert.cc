@@ -9,21 +9,10 @@
 
 #include <fmt/format.h>
 
+#include "core/ascii.h"
 #include "core/labels.h"
 
 namespace remediator::logql {
-namespace {
-
-bool EqualsFold(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  }
-  return true;
-}
-
-}  // namespace
 
 Result<int64_t> ParseGoDuration(std::string_view orig) {
   auto invalid = [&] { return InvalidArgument("time: invalid duration " + GoQuote(orig)); };
@@ -131,11 +120,11 @@ bool ParseGoFloatFast(std::string_view s, double& out) {
   if (body.empty()) return false;
   char c0 = body[0];
   if (c0 == 'i' || c0 == 'I' || c0 == 'n' || c0 == 'N') {
-    if (EqualsFold(body, "inf") || EqualsFold(body, "infinity")) {
+    if (EqualsIgnoreCase(body, "inf") || EqualsIgnoreCase(body, "infinity")) {
       out = neg ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
       return true;
     }
-    if (EqualsFold(body, "nan") && s.size() == 3) {
+    if (EqualsIgnoreCase(body, "nan") && s.size() == 3) {
       out = std::numeric_limits<double>::quiet_NaN();
       return true;
     }

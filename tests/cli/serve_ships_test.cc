@@ -26,11 +26,8 @@ using Strings = std::vector<std::string>;
 
 constexpr const char* kPromtool = "/usr/bin/promtool";
 
-TEST(ServeShipsTest, TailsIntoTheStoreAndExportsMetrics) {
-  ScopedTempDir tmp("serve_ships");
-  ASSERT_FALSE(tmp.path().empty());
-  fs::path dir = tmp.path();
-  AppendFile(dir / "remediator.yml", R"(listen: 127.0.0.1:0
+// The engine part of remediator.yml; the tests add the shipping keys.
+constexpr const char* kEngineConfig = R"(listen: 127.0.0.1:0
 auth: {insecure_no_auth: true}
 decision_log: decisions.jsonl
 state: state.db
@@ -39,7 +36,13 @@ playbooks:
 routes:
   - matchers: ['alertname = "Never"']
     playbook: noop
-storage: {path: data, retention: 7d}
+)";
+
+TEST(ServeShipsTest, TailsIntoTheStoreAndExportsMetrics) {
+  ScopedTempDir tmp("serve_ships");
+  ASSERT_FALSE(tmp.path().empty());
+  fs::path dir = tmp.path();
+  AppendFile(dir / "remediator.yml", std::string(kEngineConfig) + R"(storage: {path: data, retention: 7d}
 positions: {filename: positions.yaml, sync_period: 1s}
 global: {file_watch_config: {min_poll_frequency: 100ms}}
 scrape_configs:
@@ -114,16 +117,7 @@ TEST(ServeShipsTest, BadShippingConfigStopsTheStartWithFileAndLine) {
   ScopedTempDir tmp("serve_ships_bad");
   ASSERT_FALSE(tmp.path().empty());
   fs::path dir = tmp.path();
-  AppendFile(dir / "remediator.yml", R"(listen: 127.0.0.1:0
-auth: {insecure_no_auth: true}
-decision_log: decisions.jsonl
-state: state.db
-playbooks:
-  noop: {command: [/bin/true], timeout: 5s}
-routes:
-  - matchers: ['alertname = "Never"']
-    playbook: noop
-scrape_configs:
+  AppendFile(dir / "remediator.yml", std::string(kEngineConfig) + R"(scrape_configs:
   - job_name: app
     static_configs:
       - labels: {job: app, __path__: app.log}

@@ -165,6 +165,25 @@ bool Wanted(const LabelHints& hints, std::string_view key) {
   return hints.needed->count(ext) > 0;
 }
 
+// A top-level value found by the flat-object scan: [start, end) in the line, quotes included
+// for strings.
+struct JsonHit {
+  const std::string* name;
+  size_t start, end;
+  bool string, escaped;
+};
+
+// The hit's value as text: a string unquoted (unescaped into `scratch` when needed), other
+// values as written.
+std::string_view JsonHitValue(std::string_view line, const JsonHit& h, std::string& scratch) {
+  if (!h.string) return line.substr(h.start, h.end - h.start);
+  std::string_view body = line.substr(h.start + 1, h.end - h.start - 2);
+  if (!h.escaped) return body;
+  scratch.clear();
+  json::Unescape(body, scratch);
+  return scratch;
+}
+
 class JsonParserStage final : public Stage {
  public:
   explicit JsonParserStage(const LabelHints& hints) : hints_(hints) {
@@ -340,12 +359,7 @@ class JsonParserStage final : public Stage {
     if (p >= line.size() || line[p] != '{') return false;
     ++p;
     size_t found = 0;
-    struct Hit {
-      const std::string* name;
-      size_t start, end;
-      bool string, escaped;
-    };
-    Hit hits[8];
+    JsonHit hits[8];
     size_t nhits = 0;
     std::string tmp;
     const size_t n = line.size();
@@ -386,7 +400,7 @@ class JsonParserStage final : public Stage {
         if (std::string_view(d + p, ve - p) == "null") w = nullptr;
       }
       if (w != nullptr && nhits < 8) {
-        hits[nhits++] = Hit{w, vs, ve, is_string, escaped};
+        hits[nhits++] = JsonHit{w, vs, ve, is_string, escaped};
         if (++found >= wanted_.size() || found >= hints_.needed->size()) break;
       }
       p = ve;
@@ -401,21 +415,8 @@ class JsonParserStage final : public Stage {
     }
     std::string value;
     for (size_t i = 0; i < nhits; ++i) {
-      const Hit& h = hits[i];
-      std::string_view v;
-      if (h.string) {
-        std::string_view body = line.substr(h.start + 1, h.end - h.start - 2);
-        if (h.escaped) {
-          value.clear();
-          json::Unescape(body, value);
-          v = value;
-        } else {
-          v = body;
-        }
-      } else {
-        v = line.substr(h.start, h.end - h.start);
-      }
-      SetParsed(lbs, *h.name, v, tmp);
+      const JsonHit& h = hits[i];
+      SetParsed(lbs, *h.name, JsonHitValue(line, h, value), tmp);
     }
     return true;
   }
@@ -433,12 +434,7 @@ class JsonParserStage final : public Stage {
     while (e > b && (d[e - 1] == ' ' || d[e - 1] == '\t' || d[e - 1] == '\r')) --e;
     if (e - b < 2 || d[b] != '{' || d[e - 1] != '}') return false;
     if (std::memchr(d + b + 1, '{', e - b - 1) != nullptr) return false;
-    struct Hit {
-      const std::string* name;
-      size_t start, end;
-      bool string, escaped;
-    };
-    Hit hits[8];
+    JsonHit hits[8];
     size_t nhits = 0;
     for (const DirectKey& k : direct_) {
       size_t from = b;
@@ -471,7 +467,7 @@ class JsonParserStage final : public Stage {
                 break;
               }
             }
-            hits[nhits++] = Hit{&k.name, p, ve, is_string, escaped};
+            hits[nhits++] = JsonHit{&k.name, p, ve, is_string, escaped};
             got = true;
             break;
           }
@@ -483,21 +479,8 @@ class JsonParserStage final : public Stage {
     }
     std::string tmp, value;
     for (size_t i = 0; i < nhits; ++i) {
-      const Hit& h = hits[i];
-      std::string_view v;
-      if (h.string) {
-        std::string_view body = line.substr(h.start + 1, h.end - h.start - 2);
-        if (h.escaped) {
-          value.clear();
-          json::Unescape(body, value);
-          v = value;
-        } else {
-          v = body;
-        }
-      } else {
-        v = line.substr(h.start, h.end - h.start);
-      }
-      SetParsed(lbs, *h.name, v, tmp);
+      const JsonHit& h = hits[i];
+      SetParsed(lbs, *h.name, JsonHitValue(line, h, value), tmp);
     }
     return true;
   }

@@ -20,17 +20,8 @@ class LogfmtStage final : public Stage {
   std::string_view name() const override { return "logfmt"; }
 
   StageResult Process(PipelineEntry& e, EntryConsumer&) override {
-    std::string_view in;
-    switch (ReadSource(e, source_, in)) {
-      case SourceRead::kOk:
-        break;
-      case SourceRead::kMissing:
-        return StageResult::kContinue;
-      case SourceRead::kNotText:
-        CountStageError(ctx_);
-        return StageResult::kContinue;
-    }
-    input_.assign(in);
+    // The input may be an extracted value this stage overwrites: work on a copy.
+    if (!CopySourceText(e, source_, ctx_, input_)) return StageResult::kContinue;
     std::string_view s = input_;
     size_t i = 0;
     while (i < s.size()) {

@@ -24,18 +24,8 @@ class RegexStage final : public Stage {
   std::string_view name() const override { return "regex"; }
 
   StageResult Process(PipelineEntry& e, EntryConsumer&) override {
-    std::string_view in;
-    switch (ReadSource(e, source_, in)) {
-      case SourceRead::kOk:
-        break;
-      case SourceRead::kMissing:
-        return StageResult::kContinue;
-      case SourceRead::kNotText:
-        CountStageError(ctx_);
-        return StageResult::kContinue;
-    }
-    // The input may be an extracted value that Set() below overwrites: copy it first.
-    input_.assign(in);
+    // The input may be an extracted value this stage overwrites: work on a copy.
+    if (!CopySourceText(e, source_, ctx_, input_)) return StageResult::kContinue;
     if (!re_->Match(input_, 0, input_.size(), re2::RE2::UNANCHORED, groups_.data(),
                     static_cast<int>(groups_.size()))) {
       return StageResult::kContinue;

@@ -26,17 +26,8 @@ class ReplaceStage final : public Stage {
   std::string_view name() const override { return "replace"; }
 
   StageResult Process(PipelineEntry& e, EntryConsumer&) override {
-    std::string_view in;
-    switch (ReadSource(e, source_, in)) {
-      case SourceRead::kOk:
-        break;
-      case SourceRead::kMissing:
-        return StageResult::kContinue;
-      case SourceRead::kNotText:
-        CountStageError(ctx_);
-        return StageResult::kContinue;
-    }
-    input_.assign(in);
+    // The input may be an extracted value this stage overwrites: work on a copy.
+    if (!CopySourceText(e, source_, ctx_, input_)) return StageResult::kContinue;
     out_.clear();
     size_t pos = 0, copied = 0;
     bool any = false;

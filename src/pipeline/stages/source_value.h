@@ -26,4 +26,23 @@ inline SourceRead ReadSource(const PipelineEntry& e, const std::string& source, 
   return SourceRead::kOk;
 }
 
+// For stages that parse their input: copies it into `copy` (the stage may overwrite the
+// extracted value it came from) and returns true; false when the stage has nothing to do,
+// counting a null value as a stage error.
+inline bool CopySourceText(const PipelineEntry& e, const std::string& source, const StageContext& ctx,
+                           std::string& copy) {
+  std::string_view in;
+  switch (ReadSource(e, source, in)) {
+    case SourceRead::kOk:
+      copy.assign(in);
+      return true;
+    case SourceRead::kMissing:
+      return false;
+    case SourceRead::kNotText:
+      CountStageError(ctx);
+      return false;
+  }
+  return false;
+}
+
 }  // namespace remediator::pipeline::stages

@@ -4,19 +4,9 @@
 
 #include <fmt/format.h>
 
+#include "core/ascii.h"
+
 namespace remediator::remediation {
-namespace {
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  }
-  return true;
-}
-
-}  // namespace
 
 std::string_view ProtectedServiceGuard::Protects(std::string_view value) const {
   for (const std::string& s : services_) {
