@@ -187,24 +187,56 @@ struct FlatHit {
   std::string_view text;  // string body, number text, "true"/"false"
 };
 
-// No control characters, no bytes >= 0x80, no backslashes.
-bool IsPlainAscii(std::string_view s) {
+// Marks the quotes of `s`: bit i of bits[i / 64] is set when s[i] == '"'. False when `s`
+// holds a control character, a byte >= 0x80 or a backslash (then only the full parser
+// decides). One pass of 16-byte compares; the walk below then finds each string's end with
+// a bit scan instead of a search per string.
+bool QuoteBits(std::string_view s, std::vector<uint64_t>& bits) {
+  const size_t n = s.size();
+  bits.assign((n + 63) / 64, 0);
   size_t i = 0;
 #if defined(__SSE2__)
+  const __m128i space = _mm_set1_epi8(0x20), backslash = _mm_set1_epi8('\\'), quote = _mm_set1_epi8('"');
   // Signed bytes: < 0x20 catches the control characters and every byte >= 0x80 at once.
-  const __m128i space = _mm_set1_epi8(0x20), backslash = _mm_set1_epi8('\\');
-  for (; i + 16 <= s.size(); i += 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
-    const __m128i bad = _mm_or_si128(_mm_cmplt_epi8(v, space), _mm_cmpeq_epi8(v, backslash));
-    if (_mm_movemask_epi8(bad) != 0) return false;
+  auto block = [&](const char* p, uint64_t& q) {
+    __m128i bad = _mm_setzero_si128();
+    q = 0;
+    for (int k = 0; k < 4; ++k) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+      bad = _mm_or_si128(bad, _mm_or_si128(_mm_cmplt_epi8(v, space), _mm_cmpeq_epi8(v, backslash)));
+      q |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, quote)))) << (16 * k);
+    }
+    return _mm_movemask_epi8(bad) == 0;
+  };
+  for (; i + 64 <= n; i += 64) {
+    if (!block(s.data() + i, bits[i / 64])) return false;
+  }
+  if (i < n) {
+    char tail[64];
+    std::memset(tail, ' ', sizeof(tail));  // spaces: plain, and no quotes
+    std::memcpy(tail, s.data() + i, n - i);
+    if (!block(tail, bits[i / 64])) return false;
+  }
+#else
+  for (; i < n; ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c >= 0x80 || c == '\\') return false;
+    if (c == '"') bits[i / 64] |= uint64_t{1} << (i % 64);
   }
 #endif
-  bool plain = true;
-  for (; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    plain &= (c >= 0x20) & (c < 0x80) & (c != '\\');
+  return true;
+}
+
+// The first quote at or after `from` (n when none).
+size_t NextQuote(const std::vector<uint64_t>& bits, size_t from, size_t n) {
+  size_t w = from / 64;
+  if (w >= bits.size()) return n;
+  uint64_t b = bits[w] & (~uint64_t{0} << (from % 64));
+  while (b == 0) {
+    if (++w == bits.size()) return n;
+    b = bits[w];
   }
-  return plain;
+  return w * 64 + static_cast<size_t>(__builtin_ctzll(b));
 }
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
@@ -233,45 +265,53 @@ bool ScanNumber(std::string_view s, size_t& i) {
   return true;
 }
 
-template <typename Keys>
-bool ScanFlatObject(std::string_view s, const Keys& keys, std::span<FlatHit> hits) {
-  if (!IsPlainAscii(s)) return false;
+// `keys[k]` is wanted; `key_lengths` has bit L set when a wanted key is L bytes long (L < 64;
+// bit 63 stands for every longer key), a cheap test that skips most keys of a line.
+uint64_t KeyLengthMask(const std::vector<std::string>& keys) {
+  uint64_t m = 0;
+  for (const std::string& k : keys) m |= uint64_t{1} << std::min<size_t>(k.size(), 63);
+  return m;
+}
+
+bool ScanFlatObject(std::string_view s, const std::vector<std::string>& keys, uint64_t key_lengths,
+                    std::span<FlatHit> hits, std::vector<uint64_t>& quotes) {
+  if (!QuoteBits(s, quotes)) return false;  // also rules out \t \n \r: a space is the only blank
   const size_t n = s.size();
+  const char* p = s.data();
   size_t i = 0;
   auto ws = [&] {
-    while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) ++i;
-  };
-  auto string_at = [&](std::string_view& body) {  // s[i] == '"'
-    const void* q = std::memchr(s.data() + i + 1, '"', n - i - 1);
-    if (q == nullptr) return false;
-    const size_t end = static_cast<size_t>(static_cast<const char*>(q) - s.data());
-    body = s.substr(i + 1, end - i - 1);
-    i = end + 1;
-    return true;
+    while (i < n && p[i] == ' ') ++i;
   };
   ws();
-  if (i >= n || s[i] != '{') return false;
+  if (i >= n || p[i] != '{') return false;
   ++i;
   ws();
-  if (i < n && s[i] == '}') {
+  if (i < n && p[i] == '}') {
     ++i;
     ws();
     return i == n;
   }
+  size_t missing = hits.size();
   for (;;) {
-    std::string_view key;
-    if (i >= n || s[i] != '"' || !string_at(key)) return false;
+    if (i >= n || p[i] != '"') return false;
+    size_t end = NextQuote(quotes, i + 1, n);
+    if (end >= n) return false;
+    const std::string_view key(p + i + 1, end - i - 1);
+    i = end + 1;
     ws();
-    if (i >= n || s[i] != ':') return false;
+    if (i >= n || p[i] != ':') return false;
     ++i;
     ws();
     if (i >= n) return false;
     FlatHit v;
     v.found = true;
-    const char c = s[i];
+    const char c = p[i];
     if (c == '"') {
+      end = NextQuote(quotes, i + 1, n);
+      if (end >= n) return false;
       v.kind = ValueKind::kString;
-      if (!string_at(v.text)) return false;
+      v.text = std::string_view(p + i + 1, end - i - 1);
+      i = end + 1;
     } else if (c == 't' || c == 'f' || c == 'n') {
       const std::string_view lit = c == 't' ? "true" : c == 'f' ? "false" : "null";
       if (s.substr(i, lit.size()) != lit) return false;
@@ -284,24 +324,29 @@ bool ScanFlatObject(std::string_view s, const Keys& keys, std::span<FlatHit> hit
       v.kind = ValueKind::kNumber;
       v.text = s.substr(b, i - b);
       // Leave -0 and integers beyond 18 digits (simdjson's uint64 / big-integer cases) to it.
-      const std::string_view digits = v.text.substr(c == '-' ? 1 : 0);
-      if (digits.find_first_of(".eE") == std::string_view::npos && (digits.size() > 18 || v.text == "-0")) {
+      const size_t digits = v.text.size() - (c == '-' ? 1 : 0);
+      if ((digits > 18 || v.text == "-0") && v.text.find_first_of(".eE") == std::string_view::npos) {
         return false;
       }
     } else {
       return false;  // an object or array: the full parser handles those
     }
-    for (size_t k = 0; k < hits.size(); ++k) {
-      if (!hits[k].found && keys[k] == key) hits[k] = v;  // the first occurrence, as simdjson's at_key
+    if (missing > 0 && ((key_lengths >> std::min<size_t>(key.size(), 63)) & 1) != 0) {
+      for (size_t k = 0; k < hits.size(); ++k) {
+        if (!hits[k].found && keys[k] == key) {  // the first occurrence, as simdjson's at_key
+          hits[k] = v;
+          --missing;
+        }
+      }
     }
     ws();
     if (i >= n) return false;
-    if (s[i] == ',') {
+    if (p[i] == ',') {
       ++i;
       ws();
       continue;
     }
-    if (s[i] != '}') return false;
+    if (p[i] != '}') return false;
     ++i;
     ws();
     return i == n;
@@ -341,6 +386,7 @@ class JsonStage final : public Stage {
       }
       flat_keys_.push_back(x.steps[0].key);
     }
+    flat_key_lengths_ = KeyLengthMask(flat_keys_);
   }
 
   std::string_view name() const override { return "json"; }
@@ -362,7 +408,7 @@ class JsonStage final : public Stage {
         input = buf_;
       }
       hits_.assign(flat_keys_.size(), FlatHit{});
-      if (ScanFlatObject(input, flat_keys_, hits_)) {
+      if (ScanFlatObject(input, flat_keys_, flat_key_lengths_, hits_, quotes_)) {
         for (size_t k = 0; k < exprs_.size(); ++k) {
           const FlatHit& h = hits_[k];
           if (!h.found) {
@@ -459,6 +505,8 @@ class JsonStage final : public Stage {
   std::string buf_;  // the input copied with simdjson's padding
   std::vector<std::string> flat_keys_;  // per expression, its top-level key; empty: no fast path
   std::vector<FlatHit> hits_;
+  uint64_t flat_key_lengths_ = 0;  // KeyLengthMask(flat_keys_)
+  std::vector<uint64_t> quotes_;  // ScanFlatObject's scratch
 };
 
 }  // namespace
