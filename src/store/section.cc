@@ -2,6 +2,7 @@
 
 #include <zstd.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -107,17 +108,39 @@ void Section::StructuredMetadata(size_t i, std::vector<Label>& out) const {
 SectionCompressor::SectionCompressor(int level) : level_(level), cctx_(ZSTD_createCCtx()) {}
 SectionCompressor::~SectionCompressor() { ZSTD_freeCCtx(static_cast<ZSTD_CCtx*>(cctx_)); }
 
+Status SectionCompressor::CompressRaw(size_t& size) {
+  const size_t bound = ZSTD_compressBound(raw_.size());
+  if (out_.size() < used_ + bound) out_.resize(std::max(used_ + bound, out_.size() * 2));
+  const size_t n = ZSTD_compressCCtx(static_cast<ZSTD_CCtx*>(cctx_), out_.data() + used_, bound, raw_.data(),
+                                     raw_.size(), level_);
+  if (ZSTD_isError(n)) return Internal(fmt::format("zstd: {}", ZSTD_getErrorName(n)));
+  size = n;
+  return Status::Ok();
+}
+
 Status SectionCompressor::Compress(std::span<const RawEntry> entries, std::string& out, uint64_t& raw_bytes) {
+  size_t at = 0, size = 0;
+  REMEDIATOR_RETURN_IF_ERROR(CompressAppend(entries, at, size, raw_bytes));
+  out.assign(output(at, size));
+  ClearOutput();
+  return Status::Ok();
+}
+
+Status SectionCompressor::CompressAppend(std::span<const RawEntry> entries, size_t& at, size_t& size,
+                                         uint64_t& raw_bytes) {
   raw_.clear();
   EncodeSection(entries, raw_);
   raw_bytes = raw_.size();
-  out.resize(ZSTD_compressBound(raw_.size()));
-  const size_t n = ZSTD_compressCCtx(static_cast<ZSTD_CCtx*>(cctx_), out.data(), out.size(), raw_.data(),
-                                     raw_.size(), level_);
-  if (ZSTD_isError(n)) return Internal(fmt::format("zstd: {}", ZSTD_getErrorName(n)));
-  out.resize(n);
+  at = used_;
+  REMEDIATOR_RETURN_IF_ERROR(CompressRaw(size));
+  used_ += size;
   if (raw_.capacity() > (8u << 20)) std::string().swap(raw_);  // do not keep a rare huge buffer
   return Status::Ok();
+}
+
+void SectionCompressor::ClearOutput() {
+  used_ = 0;
+  if (out_.size() > (8u << 20)) std::string().swap(out_);  // do not keep a rare huge buffer
 }
 
 Status Compress(std::string_view in, int level, std::string& out) {

@@ -57,9 +57,9 @@ class Section {
   std::vector<std::pair<std::string_view, std::string_view>> sm_;
 };
 
-// Encodes and zstd-compresses sections, reusing one compression context and one scratch
-// buffer (a context per call would allocate its tables every time). Not thread-safe: one
-// per thread.
+// Encodes and zstd-compresses sections, reusing one compression context, one scratch buffer
+// and one output buffer (a context or buffer per call would allocate, and fault in, new
+// memory every time). Not thread-safe: one per thread.
 class SectionCompressor {
  public:
   explicit SectionCompressor(int level);
@@ -68,11 +68,22 @@ class SectionCompressor {
   SectionCompressor& operator=(const SectionCompressor&) = delete;
   // `out` = the zstd frame of EncodeSection(entries); `raw_bytes` = its uncompressed size.
   Status Compress(std::span<const RawEntry> entries, std::string& out, uint64_t& raw_bytes);
+  // Same, appending the frame to this compressor's output buffer: output(at, size) views it
+  // until ClearOutput().
+  Status CompressAppend(std::span<const RawEntry> entries, size_t& at, size_t& size, uint64_t& raw_bytes);
+  std::string_view output(size_t at, size_t size) const { return std::string_view(out_).substr(at, size); }
+  // Forgets the output (keeps the buffer's memory, up to a bound).
+  void ClearOutput();
 
  private:
+  // Compresses raw_ to out_[used_...]; returns the frame's size.
+  Status CompressRaw(size_t& size);
+
   int level_;
   void* cctx_;  // ZSTD_CCtx
   std::string raw_;
+  std::string out_;  // [0, used_) holds frames; its size only grows (no zero fill on reuse)
+  size_t used_ = 0;
 };
 
 // zstd, with the given level.

@@ -405,7 +405,8 @@ Status Store::SealLocked(std::span<const LogEntry> batch, std::span<const uint32
   struct Job {
     uint32_t stream;
     uint32_t batch_begin = 0, batch_end = 0;  // into by_stream
-    std::string compressed;
+    uint32_t worker = 0;                      // the compressor holding the frame ...
+    size_t at = 0, size = 0;                  // ... and where
     uint64_t raw_bytes = 0;
     uint32_t count = 0;
     int64_t min_ts = INT64_MAX, max_ts = INT64_MIN;
@@ -428,10 +429,17 @@ Status Store::SealLocked(std::span<const LogEntry> batch, std::span<const uint32
     for (uint32_t i = 0; i < ids.size(); ++i) by_stream[fill[ids[i]]++] = i;
     for (Job& j : jobs) j.batch_end = fill[j.stream];
   }
-  // Encode and compress the sections on up to seal_threads threads; write them in order.
+  // Encode and compress the sections on up to seal_threads threads (each with its own
+  // compressor, kept across seals); write them in order.
+  const size_t workers = std::max<size_t>(1, std::min<size_t>(options_.seal_threads, jobs.size()));
+  while (compressors_.size() < workers) {
+    compressors_.push_back(std::make_unique<SectionCompressor>(options_.zstd_level));
+    raw_scratch_.emplace_back();
+  }
   std::atomic<size_t> next_job{0};
-  auto work = [&](SectionCompressor& compressor) {
-    std::vector<RawEntry> raw;
+  auto work = [&](uint32_t worker) {
+    SectionCompressor& compressor = *compressors_[worker];
+    std::vector<RawEntry>& raw = raw_scratch_[worker];
     for (size_t k; (k = next_job.fetch_add(1)) < jobs.size();) {
       Job& j = jobs[k];
       const StreamState& s = *streams_[j.stream];
@@ -444,25 +452,21 @@ Status Store::SealLocked(std::span<const LogEntry> batch, std::span<const uint32
         const LogEntry& e = batch[by_stream[b]];
         raw.push_back(RawEntry{e.timestamp_ns, e.line, e.structured_metadata});
       }
-      std::stable_sort(raw.begin(), raw.end(),
-                       [](const RawEntry& a, const RawEntry& b) { return a.timestamp_ns < b.timestamp_ns; });
+      auto by_time = [](const RawEntry& a, const RawEntry& b) { return a.timestamp_ns < b.timestamp_ns; };
+      if (!std::is_sorted(raw.begin(), raw.end(), by_time)) std::stable_sort(raw.begin(), raw.end(), by_time);
       j.count = static_cast<uint32_t>(raw.size());
       j.min_ts = raw.front().timestamp_ns;
       j.max_ts = raw.back().timestamp_ns;
-      j.status = compressor.Compress(raw, j.compressed, j.raw_bytes);
+      j.worker = worker;
+      j.status = compressor.CompressAppend(raw, j.at, j.size, j.raw_bytes);
     }
   };
+  for (auto& c : compressors_) c->ClearOutput();
   {
-    SectionCompressor local(options_.zstd_level);
-    std::thread helper;
-    if (options_.seal_threads > 1 && jobs.size() > 1) {
-      helper = std::thread([&] {
-        SectionCompressor c(options_.zstd_level);
-        work(c);
-      });
-    }
-    work(local);
-    if (helper.joinable()) helper.join();
+    std::vector<std::thread> helpers;
+    for (uint32_t w = 1; w < workers; ++w) helpers.emplace_back([&work, w] { work(w); });
+    work(0);
+    for (std::thread& t : helpers) t.join();
   }
   std::map<std::string, Checkpoint, std::less<>> cps_after = checkpoints_;
   for (const Checkpoint& c : checkpoints) cps_after[c.source] = c;
@@ -473,10 +477,9 @@ Status Store::SealLocked(std::span<const LogEntry> batch, std::span<const uint32
       const Job& j = jobs[k];
       st = j.status;
       if (st.ok()) {
-        st = writer.AddCompressedSection(streams_[j.stream]->labels, j.compressed, j.count, j.min_ts, j.max_ts,
-                                         j.raw_bytes);
+        st = writer.AddCompressedSection(streams_[j.stream]->labels, compressors_[j.worker]->output(j.at, j.size),
+                                         j.count, j.min_ts, j.max_ts, j.raw_bytes);
       }
-      std::string().swap(jobs[k].compressed);
     }
     std::vector<Checkpoint> cps;
     for (const auto& [_, c] : cps_after) cps.push_back(c);

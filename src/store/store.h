@@ -28,6 +28,7 @@
 #include "store/checkpoint.h"
 #include "store/file_util.h"
 #include "store/rw_lock.h"
+#include "store/section.h"
 
 namespace remediator::store {
 
@@ -163,6 +164,9 @@ class Store final : public logql::StreamSource {
   std::string compressed_;
   std::unique_ptr<void, void (*)(void*)> wal_cctx_;  // ZSTD_CCtx for WAL records
   std::vector<uint32_t> batch_ids_;  // reused by Append
+  // Sealing's compressors and entry lists, one per sealing thread, kept across seals.
+  std::vector<std::unique_ptr<SectionCompressor>> compressors_;
+  std::vector<std::vector<RawEntry>> raw_scratch_;
   uint32_t last_id_ = UINT32_MAX;  // one-entry cache for Intern
 };
 
