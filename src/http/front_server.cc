@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -178,6 +179,8 @@ struct Conn {
   bool keep_alive = true;   // of the request in flight
   bool continued = false;   // "100 Continue" sent for the current request
   bool eof = false;         // the peer closed its side
+  bool unread = false;      // reading stopped at the buffer cap: the socket may hold more
+  bool watch_out = false;   // EPOLLOUT is in the interest set (a send hit EAGAIN)
   bool close_after_write = false;
   int64_t last_active_ns = 0;
 };
@@ -223,7 +226,9 @@ struct FrontServer::Loop {
       c->id = next_id++;
       c->last_active_ns = SteadyNs();
       epoll_event ev{};
-      ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
+      // EPOLLOUT only while a send is blocked (WatchOut): else every ACK of an answer
+      // would raise an edge and a wake-up.
+      ev.events = EPOLLIN | EPOLLRDHUP | EPOLLET;
       ev.data.u64 = c->id;
       if (::epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &ev) != 0) {
         ::close(fd);
@@ -262,6 +267,16 @@ struct FrontServer::Loop {
     }
   }
 
+  // Adds or drops EPOLLOUT interest.
+  void WatchOut(Conn& c, bool on) {
+    if (c.watch_out == on) return;
+    epoll_event ev{};
+    ev.events = EPOLLIN | EPOLLRDHUP | EPOLLET | (on ? EPOLLOUT : 0u);
+    ev.data.u64 = c.id;
+    ::epoll_ctl(epoll_fd, EPOLL_CTL_MOD, c.fd, &ev);
+    c.watch_out = on;
+  }
+
   // Sends what is queued. False when the connection was closed.
   bool Flush(Conn& c) {
     while (c.out_pos < c.out.size()) {
@@ -271,12 +286,16 @@ struct FrontServer::Loop {
         continue;
       }
       if (n < 0 && errno == EINTR) continue;
-      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return true;  // EPOLLOUT resumes
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        WatchOut(c, true);  // EPOLLOUT resumes
+        return true;
+      }
       Close(c);
       return false;
     }
     c.out.clear();
     c.out_pos = 0;
+    WatchOut(c, false);
     if (c.close_after_write) {
       Close(c);
       return false;
@@ -286,11 +305,18 @@ struct FrontServer::Loop {
 
   void Queue(Conn& c, const WebhookAnswer& a, bool keep_alive) {
     if (server->options_.webhook_requests) server->options_.webhook_requests->Count(a.status);
-    fmt::format_to(std::back_inserter(c.out),
-                   "HTTP/1.1 {} {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{}{}\r\n",
-                   a.status, Reason(a.status), a.body.size(),
-                   a.status == 401 ? fmt::format("WWW-Authenticate: {}\r\n", kWwwAuthenticate) : "",
-                   keep_alive ? "" : "Connection: close\r\n");
+    char head[160];
+    char* end = fmt::format_to_n(head, sizeof head,
+                                 "HTTP/1.1 {} {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n",
+                                 a.status, Reason(a.status), a.body.size())
+                    .out;
+    c.out.append(head, std::min<size_t>(static_cast<size_t>(end - head), sizeof head));
+    if (a.status == 401) {
+      c.out += "WWW-Authenticate: ";
+      c.out += kWwwAuthenticate;
+      c.out += "\r\n";
+    }
+    c.out += keep_alive ? "\r\n" : "Connection: close\r\n\r\n";
     c.out += a.body;
     if (!keep_alive) c.close_after_write = true;
   }
@@ -473,17 +499,19 @@ struct FrontServer::Loop {
     }
   }
 
-  // Reads, serves and writes `c` after an event; closes it when done.
-  void Service(Conn& c) {
+  // Reads (when `read`: after a readiness event, or when an earlier read stopped at the
+  // cap), serves and writes `c`; closes it when done. Without `read` only the requests
+  // already buffered are served: the socket was drained, and new bytes raise a new edge.
+  void Service(Conn& c, bool read = true) {
     uint64_t id = c.id;
     for (;;) {
-      bool capped = ReadMore(c);
+      if (read || c.unread) c.unread = ReadMore(c);
       size_t buffered = c.in.size() - c.in_pos;
       Process(c);
       if (conns.count(id) == 0) return;  // piped
       // Stopped at the buffer cap: read on as long as Process consumed something (a busy
       // connection reads on when its answer is delivered).
-      if (!capped || c.busy || c.close_after_write || c.in.size() - c.in_pos >= buffered) break;
+      if (!c.unread || c.busy || c.close_after_write || c.in.size() - c.in_pos >= buffered) break;
     }
     if (!Flush(c)) return;
     if (c.eof && !c.busy) Close(c);
@@ -506,7 +534,7 @@ struct FrontServer::Loop {
         Flush(c);
         continue;
       }
-      Service(c);
+      Service(c, false);
     }
   }
 
@@ -620,9 +648,8 @@ Status FrontServer::Run() {
         continue;
       }
       if (id == kWakeId) {
-        uint64_t count;
-        while (::read(wake_fd_, &count, sizeof count) > 0) {
-        }
+        uint64_t count;  // one read takes the whole counter
+        (void)!::read(wake_fd_, &count, sizeof count);
         loop.Deliver();
         continue;
       }

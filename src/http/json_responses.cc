@@ -1,6 +1,7 @@
 #include "http/json_responses.h"
 
 #include "core/json_writer.h"
+#include "remediation/json_text.h"
 
 namespace remediator::http {
 
@@ -13,17 +14,17 @@ std::string DecisionsJson(const std::vector<remediation::DecisionSummary>& decis
     if (!first) out += ',';
     first = false;
     out += R"({"decision_id":)";
-    AppendJsonString(out, d.decision_id);
+    remediation::AppendJsonText(out, d.decision_id);
     out += R"(,"alert":)";
-    AppendJsonString(out, d.alert);
+    remediation::AppendJsonText(out, d.alert);
     out += R"(,"fingerprint":)";
-    AppendJsonString(out, d.fingerprint);
+    remediation::AppendJsonText(out, d.fingerprint);
     out += R"(,"playbook":)";
-    AppendJsonString(out, d.playbook);
+    remediation::AppendJsonText(out, d.playbook);
     out += R"(,"action":)";
-    AppendJsonString(out, d.action);
+    remediation::AppendJsonText(out, d.action);
     out += R"(,"reason":)";
-    AppendJsonString(out, d.reason);
+    remediation::AppendJsonText(out, d.reason);
     out += '}';
   }
   out += "]}\n";

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/json_writer.h"
+#include "remediation/json_text.h"
 
 namespace remediator::remediation {
 
@@ -18,33 +19,33 @@ std::string DecisionToJson(const Decision& d) {
     --secs;
   }
   out += fmt::format("{{\"timestamp\":{}.{:06d},\"alert\":", secs, frac);
-  AppendJsonString(out, d.alert);
+  AppendJsonText(out, d.alert);
   out += ",\"playbook\":";
-  AppendJsonString(out, d.playbook);
+  AppendJsonText(out, d.playbook);
   out += d.success ? ",\"success\":true" : ",\"success\":false";
   out += fmt::format(",\"confidence\":{},\"parameters\":{{", d.confidence);
   for (size_t i = 0; i < d.parameters.size(); ++i) {
     if (i > 0) out += ',';
-    AppendJsonString(out, d.parameters[i].first);
+    AppendJsonText(out, d.parameters[i].first);
     out += ':';
-    AppendJsonString(out, d.parameters[i].second);
+    AppendJsonText(out, d.parameters[i].second);
   }
   out += "},\"stdout\":";
-  AppendJsonString(out, d.stdout_preview);
+  AppendJsonText(out, d.stdout_preview);
   out += ",\"stderr\":";
-  AppendJsonString(out, d.stderr_preview);
+  AppendJsonText(out, d.stderr_preview);
   out += ",\"action\":";
-  AppendJsonString(out, ActionName(d.action));
+  AppendJsonText(out, ActionName(d.action));
   out += ",\"reason\":";
-  AppendJsonString(out, d.reason);
+  AppendJsonText(out, d.reason);
   out += ",\"fingerprint\":";
-  AppendJsonString(out, d.fingerprint);
+  AppendJsonText(out, d.fingerprint);
   out += ",\"service\":";
-  AppendJsonString(out, d.service);
+  AppendJsonText(out, d.service);
   out += d.exit_code ? fmt::format(",\"exit_code\":{}", *d.exit_code) : ",\"exit_code\":null";
   out += d.duration_ms ? fmt::format(",\"duration_ms\":{}", *d.duration_ms) : ",\"duration_ms\":null";
   out += ",\"decision_id\":";
-  AppendJsonString(out, d.decision_id);
+  AppendJsonText(out, d.decision_id);
   out += '}';
   return out;
 }

@@ -112,26 +112,30 @@ Status DecisionLog::Reopen() {
 
 Status DecisionLog::WriteAndSync(const std::string& data) {
   REMEDIATOR_RETURN_IF_ERROR(ReopenIfRotated());
-  struct stat st;
-  if (::fstat(fd_, &st) != 0) return Errno("fstat", path_);
-  off_t before = st.st_size;
+  // Leave no half line behind when the write or the sync fails: the caller reports failure
+  // for all of these lines, so the `written` bytes at the end (ours: O_APPEND, one writer)
+  // are cut off again. (Sized only on failure: no fstat per round.)
+  auto cut = [this](size_t written) {
+    struct stat st;
+    if (written > 0 && ::fstat(fd_, &st) == 0 && st.st_size >= static_cast<off_t>(written)) {
+      if (::ftruncate(fd_, st.st_size - static_cast<off_t>(written)) != 0) {
+      }
+    }
+  };
   size_t done = 0;
   while (done < data.size()) {
     ssize_t n = ::write(fd_, data.data() + done, data.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       Status err = Errno("write", path_);
-      // Leave no half line behind: the caller reports failure for all of these lines.
-      if (::ftruncate(fd_, before) != 0) {
-      }
+      cut(done);
       return err;
     }
     done += static_cast<size_t>(n);
   }
   if (::fdatasync(fd_) != 0) {
     Status err = Errno("fsync", path_);
-    if (::ftruncate(fd_, before) != 0) {
-    }
+    cut(done);
     return err;
   }
   return Status::Ok();
