@@ -22,10 +22,12 @@ std::string Join(std::string_view parent, std::string_view key) {
   return fmt::format("{}.{}", parent, key);
 }
 
-// Field lookups on one object. A field that is absent or null counts as absent.
+// Field lookups on one object. A field that is absent or null counts as absent. The
+// object's path ("" for the top level, "alerts[3]") is only spelled out for an error.
 class Fields {
  public:
-  Fields(object obj, std::string path) : obj_(obj), path_(std::move(path)) {}
+  Fields(object obj, size_t alert_index) : obj_(obj), alert_index_(alert_index) {}
+  static constexpr size_t kTop = SIZE_MAX;
 
   bool Has(std::string_view key) const {
     element e;
@@ -35,29 +37,30 @@ class Fields {
   Status String(std::string_view key, std::string& out, bool required) const {
     element e;
     if (obj_[key].get(e) != simdjson::SUCCESS || e.is_null()) {
-      return required ? InvalidArgument(fmt::format("{}: required", Join(path_, key)))
+      return required ? InvalidArgument(fmt::format("{}: required", Join(path(), key)))
                       : Status::Ok();
     }
     std::string_view v;
-    if (e.get_string().get(v) != simdjson::SUCCESS) return TypeError(Join(path_, key), "a string");
+    if (e.get_string().get(v) != simdjson::SUCCESS) return TypeError(Join(path(), key), "a string");
     out.assign(v);
     return Status::Ok();
   }
 
   Status Map(std::string_view key, StringMap& out, bool required) const {
     element e;
-    std::string path = Join(path_, key);
     if (obj_[key].get(e) != simdjson::SUCCESS || e.is_null()) {
-      return required ? InvalidArgument(fmt::format("{}: required", path)) : Status::Ok();
+      return required ? InvalidArgument(fmt::format("{}: required", Join(path(), key)))
+                      : Status::Ok();
     }
     object o;
-    if (e.get_object().get(o) != simdjson::SUCCESS) return TypeError(path, "an object");
+    if (e.get_object().get(o) != simdjson::SUCCESS) return TypeError(Join(path(), key), "an object");
     for (auto field : o) {
       std::string_view v;
       if (field.value.get_string().get(v) != simdjson::SUCCESS) {
-        return TypeError(Join(path, field.key), "a string");
+        return TypeError(Join(Join(path(), key), field.key), "a string");
       }
-      out.insert_or_assign(std::string(field.key), std::string(v));
+      // Keys arrive sorted from Alertmanager: the end is the hint, so each insert is O(1).
+      out.insert_or_assign(out.end(), std::string(field.key), std::string(v));
     }
     return Status::Ok();
   }
@@ -68,7 +71,7 @@ class Fields {
     int64_t v = 0;
     if (e.get_int64().get(v) != simdjson::SUCCESS) {
       uint64_t u = 0;
-      if (e.get_uint64().get(u) != simdjson::SUCCESS) return TypeError(Join(path_, key), "an integer");
+      if (e.get_uint64().get(u) != simdjson::SUCCESS) return TypeError(Join(path(), key), "an integer");
       v = static_cast<int64_t>(u > INT64_MAX ? INT64_MAX : u);
     }
     out = v;
@@ -76,29 +79,36 @@ class Fields {
   }
 
   Status Time(std::string_view key, int64_t& out) const {
-    std::string text;
-    REMEDIATOR_RETURN_IF_ERROR(String(key, text, false));
+    element e;
+    if (obj_[key].get(e) != simdjson::SUCCESS || e.is_null()) return Status::Ok();
+    std::string_view text;
+    if (e.get_string().get(text) != simdjson::SUCCESS) return TypeError(Join(path(), key), "a string");
     if (text.empty()) return Status::Ok();
     Result<int64_t> t = ParseRfc3339(text);
-    if (!t.ok()) return InvalidArgument(fmt::format("{}: {}", Join(path_, key), t.status().message()));
+    if (!t.ok()) return InvalidArgument(fmt::format("{}: {}", Join(path(), key), t.status().message()));
     out = *t;
     return Status::Ok();
   }
 
  private:
+  std::string path() const {
+    return alert_index_ == kTop ? std::string() : fmt::format("alerts[{}]", alert_index_);
+  }
+
   object obj_;
-  std::string path_;
+  size_t alert_index_;
 };
 
 Status ParseAlert(element e, size_t index, Alert& alert) {
-  std::string path = fmt::format("alerts[{}]", index);
   object obj;
-  if (e.get_object().get(obj) != simdjson::SUCCESS) return TypeError(path, "an object");
-  Fields f(obj, path);
+  if (e.get_object().get(obj) != simdjson::SUCCESS) {
+    return TypeError(fmt::format("alerts[{}]", index), "an object");
+  }
+  Fields f(obj, index);
   REMEDIATOR_RETURN_IF_ERROR(f.String("status", alert.status, true));
   if (alert.status != "firing" && alert.status != "resolved") {
-    return InvalidArgument(
-        fmt::format("{}.status: expected \"firing\" or \"resolved\", got \"{}\"", path, alert.status));
+    return InvalidArgument(fmt::format("alerts[{}].status: expected \"firing\" or \"resolved\", got \"{}\"",
+                                       index, alert.status));
   }
   REMEDIATOR_RETURN_IF_ERROR(f.Map("labels", alert.labels, true));
   REMEDIATOR_RETURN_IF_ERROR(f.Map("annotations", alert.annotations, false));
@@ -138,7 +148,7 @@ Result<Payload> ParsePayload(std::string_view json) {
   object obj;
   if (root.get_object().get(obj) != simdjson::SUCCESS) return TypeError("(body)", "a JSON object");
   Payload p;
-  Fields f(obj, "");
+  Fields f(obj, Fields::kTop);
   auto top = [](Status s) {
     // Top-level paths come out as ".key"; drop the dot.
     if (s.ok() || s.message().empty() || s.message()[0] != '.') return s;

@@ -641,6 +641,9 @@ Status FrontServer::Run() {
       running_.store(false);
       return Unavailable(fmt::format("epoll_wait: {}", std::strerror(errno)));
     }
+    // The decisions of one pass share one group commit: the log starts no new round
+    // before the pass is done (else the first submit would sync alone).
+    if (n > 0) service_.HoldCommits();
     for (int i = 0; i < n; ++i) {
       uint64_t id = events[i].data.u64;
       if (id == kListenId) {
@@ -657,6 +660,7 @@ Status FrontServer::Run() {
       if (it == loop.conns.end()) continue;
       loop.Service(*it->second);
     }
+    if (n > 0) service_.ReleaseCommits();
     int64_t now = SteadyNs();
     if (now - last_sweep > 1'000'000'000) {
       last_sweep = now;

@@ -155,12 +155,26 @@ void DecisionLog::AppendAsync(const std::vector<std::string>& lines, DoneCallbac
   bool wake;
   {
     std::lock_guard<std::mutex> lock(queue_mu_);
-    wake = callbacks_.empty();
+    wake = callbacks_.empty() && holds_ == 0;
     for (const std::string& l : lines) {
       queued_ += l;
       queued_ += '\n';
     }
     callbacks_.push_back(std::move(done));
+  }
+  if (wake) queue_cv_.notify_one();
+}
+
+void DecisionLog::Hold() {
+  std::lock_guard<std::mutex> lock(queue_mu_);
+  ++holds_;
+}
+
+void DecisionLog::Release() {
+  bool wake;
+  {
+    std::lock_guard<std::mutex> lock(queue_mu_);
+    wake = --holds_ == 0 && !callbacks_.empty();
   }
   if (wake) queue_cv_.notify_one();
 }
@@ -189,7 +203,7 @@ void DecisionLog::FlushLoop() {
   std::vector<DoneCallback> callbacks;
   std::unique_lock<std::mutex> lock(queue_mu_);
   for (;;) {
-    queue_cv_.wait(lock, [&] { return stopping_ || !callbacks_.empty(); });
+    queue_cv_.wait(lock, [&] { return stopping_ || (!callbacks_.empty() && holds_ == 0); });
     if (callbacks_.empty()) return;  // stopping, nothing left
     data.swap(queued_);  // the emptied buffers keep their capacity for the next round
     callbacks.swap(callbacks_);

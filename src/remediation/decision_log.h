@@ -46,6 +46,11 @@ class DecisionLog {
   using DoneCallback = std::function<void(const Status&)>;
   void AppendAsync(const std::vector<std::string>& lines, DoneCallback done);
 
+  // Between Hold() and Release() no new round starts (one in progress finishes): lines
+  // appended meanwhile wait and then share one round. Holds nest; each needs its Release.
+  void Hold();
+  void Release();
+
   // Closes and reopens the path.
   Status Reopen();
 
@@ -68,10 +73,11 @@ class DecisionLog {
   dev_t dev_ = 0;
   ino_t ino_ = 0;
 
-  std::mutex queue_mu_;  // guards the three below
+  std::mutex queue_mu_;  // guards the four below
   std::condition_variable queue_cv_;
   std::string queued_;                   // lines for the next round, newline-terminated
   std::vector<DoneCallback> callbacks_;  // their callers, in order
+  int holds_ = 0;                        // Hold() calls not yet released
   bool stopping_ = false;
   std::thread flusher_;
 };

@@ -536,6 +536,13 @@ class Engine::Impl {
 
   Status Reopen() { return log_ ? log_->Reopen() : Status::Ok(); }
 
+  void HoldCommits() {
+    if (log_) log_->Hold();
+  }
+  void ReleaseCommits() {
+    if (log_) log_->Release();
+  }
+
   const Config& config() const { return config_; }
 
  private:
@@ -583,6 +590,8 @@ Result<std::vector<DecisionSummary>> Engine::Submit(const alerts::Payload& paylo
 void Engine::SubmitAsync(const alerts::Payload& payload, SubmitCallback done) {
   impl_->SubmitAsync(payload, std::move(done));
 }
+void Engine::HoldCommits() { impl_->HoldCommits(); }
+void Engine::ReleaseCommits() { impl_->ReleaseCommits(); }
 Status Engine::SetPaused(bool paused) { return impl_->SetPaused(paused); }
 bool Engine::paused() const { return impl_->paused(); }
 Status Engine::ResetCircuit(std::string_view playbook) { return impl_->ResetCircuit(playbook); }
