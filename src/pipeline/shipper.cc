@@ -137,7 +137,13 @@ void Shipper::Consume(PipelineEntry& e) {
   if (count_ == entries_.size()) entries_.emplace_back();
   LogEntry& slot = entries_[count_++];
   slot.timestamp_ns = e.entry.timestamp_ns;
-  slot.line.assign(e.entry.line);
+  // A slot keeps its buffer for the next batches: grow it to this line's exact size (assign
+  // would double it), so that slots hold about a batch of bytes, not twice the longest line.
+  if (e.entry.line.size() > slot.line.capacity()) {
+    slot.line = std::string(e.entry.line);
+  } else {
+    slot.line.assign(e.entry.line);
+  }
   slot.labels = e.entry.labels;
   slot.structured_metadata = e.entry.structured_metadata;
   if (count_ == 1) batch_started_ns_ = now_ns_;

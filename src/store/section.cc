@@ -109,11 +109,15 @@ SectionCompressor::SectionCompressor(int level) : level_(level), cctx_(ZSTD_crea
 SectionCompressor::~SectionCompressor() { ZSTD_freeCCtx(static_cast<ZSTD_CCtx*>(cctx_)); }
 
 Status SectionCompressor::CompressRaw(size_t& size) {
+  // Into a scratch buffer of the bound, then only the frame is appended to the output: the
+  // output holds compressed bytes alone (a bound per section would double it).
   const size_t bound = ZSTD_compressBound(raw_.size());
-  if (out_.size() < used_ + bound) out_.resize(std::max(used_ + bound, out_.size() * 2));
-  const size_t n = ZSTD_compressCCtx(static_cast<ZSTD_CCtx*>(cctx_), out_.data() + used_, bound, raw_.data(),
+  if (scratch_.size() < bound) scratch_.resize(bound);
+  const size_t n = ZSTD_compressCCtx(static_cast<ZSTD_CCtx*>(cctx_), scratch_.data(), bound, raw_.data(),
                                      raw_.size(), level_);
   if (ZSTD_isError(n)) return Internal(fmt::format("zstd: {}", ZSTD_getErrorName(n)));
+  if (out_.size() < used_ + n) out_.resize(used_ + n + (used_ + n) / 4);
+  std::memcpy(out_.data() + used_, scratch_.data(), n);
   size = n;
   return Status::Ok();
 }
@@ -135,6 +139,7 @@ Status SectionCompressor::CompressAppend(std::span<const RawEntry> entries, size
   REMEDIATOR_RETURN_IF_ERROR(CompressRaw(size));
   used_ += size;
   if (raw_.capacity() > (8u << 20)) std::string().swap(raw_);  // do not keep a rare huge buffer
+  if (scratch_.size() > (8u << 20)) std::string().swap(scratch_);
   return Status::Ok();
 }
 

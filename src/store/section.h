@@ -82,6 +82,7 @@ class SectionCompressor {
   int level_;
   void* cctx_;  // ZSTD_CCtx
   std::string raw_;
+  std::string scratch_;  // one compressed frame (sized to the bound)
   std::string out_;  // [0, used_) holds frames; its size only grows (no zero fill on reuse)
   size_t used_ = 0;
 };

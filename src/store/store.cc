@@ -295,7 +295,11 @@ Status Store::Append(std::span<const LogEntry> batch, std::span<const Checkpoint
     }
   }
   // A batch that fills the head goes straight into a block with the head: no WAL record.
-  if (!batch.empty() && head_bytes_ + cost >= options_.block_bytes) {
+  // So does a batch of half a block or more when the head is empty (the last batch of a
+  // --once run, say): written and compressed once, without a record to build, compress and
+  // replay into the head first.
+  if (!batch.empty() &&
+      (head_bytes_ + cost >= options_.block_bytes || (head_entries_ == 0 && 2 * cost >= options_.block_bytes))) {
     return SealLocked(batch, batch_ids_, checkpoints);
   }
   const std::vector<uint32_t>& ids = batch_ids_;

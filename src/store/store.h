@@ -69,9 +69,9 @@ class Store final : public logql::StreamSource {
   // Durably appends `batch` and, in the same WAL record, `checkpoints`: after a crash either
   // both are present or neither. Returns OK once on disk (fdatasync'ed when options.sync).
   // Entries of one stream may come in any time order. When the batch would fill the head
-  // past block_bytes, it skips the WAL: the head and the batch are sealed together into a
-  // block that carries the checkpoints (the block's rename is the commit), so big batches
-  // are compressed and written once.
+  // past block_bytes (or is half a block or more while the head is empty), it skips the WAL:
+  // the head and the batch are sealed together into a block that carries the checkpoints
+  // (the block's rename is the commit), so big batches are compressed and written once.
   Status Append(std::span<const LogEntry> batch, std::span<const Checkpoint> checkpoints = {});
 
   // The last committed checkpoint of each source / of one source.
