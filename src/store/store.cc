@@ -494,22 +494,30 @@ Status Store::SealLocked(std::span<const LogEntry> batch, std::span<const uint32
     }
   }
   if (std::rename(tmp.c_str(), path.c_str()) != 0) return Internal("rename " + tmp);
-  // The block now holds everything the WAL held: the next WAL is seq + 1.
+  // Committed: the block holds the batch, the checkpoints and everything the WAL held (a
+  // crash from here on recovers them from it), so this call succeeds whatever follows. A
+  // failure of the housekeeping below breaks the store (later Appends fail with it) rather
+  // than make the caller send the batch again, which would store it twice.
+  Status after;
   if (wal_.size() == 0) {
     // An empty WAL (every batch since the last seal went straight into a block): rename it
     // rather than create one and delete the other; one folder fsync covers both renames.
     wal_.Close();
-    if (std::rename(WalPath(seq).c_str(), WalPath(seq + 1).c_str()) != 0) return Internal("rename " + WalPath(seq));
-    REMEDIATOR_RETURN_IF_ERROR(OpenWal(seq + 1, 0));
+    if (std::rename(WalPath(seq).c_str(), WalPath(seq + 1).c_str()) != 0) {
+      after = Internal("rename " + WalPath(seq));
+    } else {
+      after = OpenWal(seq + 1, 0);
+    }
   } else {
-    REMEDIATOR_RETURN_IF_ERROR(SyncDir(options_.dir));
-    const std::string old_wal = WalPath(seq);
-    REMEDIATOR_RETURN_IF_ERROR(OpenWal(seq + 1, 0));
-    REMEDIATOR_RETURN_IF_ERROR(RemoveFile(old_wal));
+    after = SyncDir(options_.dir);
+    if (after.ok()) after = OpenWal(seq + 1, 0);
+    // A WAL left behind is harmless: recovery deletes the WALs a block covers.
+    if (after.ok()) (void)RemoveFile(WalPath(seq));
   }
-  REMEDIATOR_ASSIGN_OR_RETURN(std::shared_ptr<const BlockFile> block, BlockFile::Open(path));
+  wal_seq_ = seq + 1;  // the next block, even when the WAL could not be switched
+  Result<std::shared_ptr<const BlockFile>> block = BlockFile::Open(path);
   std::unique_lock lock(mu_);
-  AddBlock(std::move(block));
+  if (block.ok()) AddBlock(std::move(block).value());
   for (const Job& j : jobs) {
     StreamState& s = *streams_[j.stream];
     // Give the memory back: with many streams, kept capacities would add up past the
@@ -525,7 +533,13 @@ Status Store::SealLocked(std::span<const LogEntry> batch, std::span<const uint32
   head_bytes_ = 0;
   checkpoints_dirty_ = false;
   lock.unlock();
-  return ApplyRetentionLocked();
+  if (!after.ok()) {
+    broken_ = Internal(fmt::format("store: block {} sealed, then: {}", path, after.message()));
+  } else if (!block.ok()) {  // queries miss it until the store is reopened
+    broken_ = Internal(fmt::format("store: block {} sealed, then: {}", path, block.status().message()));
+  }
+  if (broken_.ok()) (void)ApplyRetentionLocked();  // retried at the next seal; ApplyRetention() reports it
+  return Status::Ok();
 }
 
 Status Store::ApplyRetention() {

@@ -347,5 +347,35 @@ TEST(StoreTest, BatchThatFillsTheHeadIsSealedWithItWithoutAWalRecord) {
   }
 }
 
+// Once a block is renamed into place its batch is committed: a failure after that (here the
+// empty WAL cannot be renamed to the next sequence number, because a folder has its name)
+// must not be reported for that batch (the caller would send it again, a duplicate), but
+// must break the store for the Appends that follow. Reopened, the batch is there once.
+TEST(StoreTest, FailureAfterTheBlockIsCommittedReportsSuccessAndBreaksTheStore) {
+  TempDir dir;
+  StoreOptions o;
+  o.dir = dir.path();
+  o.block_bytes = 16 << 10;
+  auto store = Store::Open(o).value();
+  const std::string blocker = dir.path() + "/wal-0000000000000002.log";
+  ASSERT_TRUE(std::filesystem::create_directory(blocker));
+  ASSERT_TRUE(std::filesystem::create_directory(blocker + "/keep"));  // not empty: rename fails
+  std::vector<LogEntry> big;
+  for (int i = 0; i < 400; ++i) big.push_back(testing::Entry(kA, i, fmt::format("{:064}", i)));
+  std::vector<Checkpoint> cp = {{"file", "ino", 400}};
+  ASSERT_TRUE(store->Append(big, cp).ok());
+  EXPECT_EQ(store->Stats().blocks, 1u);
+  EXPECT_EQ(store->GetCheckpoint("file")->offset, 400);
+  EXPECT_EQ(SelectAll(*store, {M("service", MatchOp::kEqual, "a")}).size(), 400u);
+  Status next = store->Append(std::vector<LogEntry>{testing::Entry(kA, 500, "later")});
+  EXPECT_FALSE(next.ok());
+  EXPECT_NE(next.message().find("sealed"), std::string::npos) << next.ToString();
+  store.reset();
+  std::filesystem::remove_all(blocker);
+  auto again = Store::Open(o).value();
+  EXPECT_EQ(again->GetCheckpoint("file")->offset, 400);
+  EXPECT_EQ(SelectAll(*again, {M("service", MatchOp::kEqual, "a")}).size(), 400u);
+}
+
 }  // namespace
 }  // namespace remediator::store
