@@ -7,7 +7,7 @@ namespace remediator::http {
 
 std::string DecisionsJson(const std::vector<remediation::DecisionSummary>& decisions) {
   std::string out;
-  out.reserve(64 + decisions.size() * 192);
+  out.reserve(64 + decisions.size() * 320);  // one allocation for the usual answer
   out += R"({"status":"success","decisions":[)";
   bool first = true;
   for (const remediation::DecisionSummary& d : decisions) {

@@ -9,7 +9,7 @@ namespace remediator::remediation {
 
 std::string DecisionToJson(const Decision& d) {
   std::string out;
-  out.reserve(256 + d.stdout_preview.size() + d.stderr_preview.size());
+  out.reserve(512 + d.reason.size() + d.stdout_preview.size() + d.stderr_preview.size());  // one allocation
   // Unix seconds with 6 decimals, printed from integers so no float rounding shows up.
   int64_t us = d.timestamp_ns / 1000;
   int64_t secs = us / 1'000'000;

@@ -11,10 +11,17 @@
 
 namespace remediator::remediation {
 
+// True for the bytes a JSON string can hold as they are, in the output AppendJsonString gives.
+inline constexpr struct PlainJsonBytes {
+  bool plain[256] = {};
+  constexpr PlainJsonBytes() {
+    for (int c = 0x20; c < 0x80; ++c) plain[c] = c != '"' && c != '\\';
+  }
+} kPlainJsonBytes;
+
 inline void AppendJsonText(std::string& out, std::string_view s) {
   for (char ch : s) {
-    unsigned char c = static_cast<unsigned char>(ch);
-    if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') {
+    if (!kPlainJsonBytes.plain[static_cast<unsigned char>(ch)]) {
       AppendJsonString(out, s);
       return;
     }
