@@ -3,7 +3,9 @@
 // Group commit on one flusher thread: appended lines queue up; the flusher takes everything
 // queued, writes it with one write() and one fdatasync(), then reports the result to each
 // caller — AppendAsync's callback, or Append's return. While it syncs, new lines gather for
-// the next round, so a caller waits for at most the sync in progress plus its own. At open a torn last line (a crash mid-write) is cut off. The file
+// the next round, so a caller waits for at most the sync in progress plus its own. Under a
+// steady load (lines already waiting when a round ends) the flusher lingers up to half a
+// sync (at most 1 ms) for the callers it just answered, so both groups share the next round. At open a torn last line (a crash mid-write) is cut off. The file
 // is reopened by Reopen() (SIGHUP) and, before each write, when the path no longer names
 // the open file (logrotate renamed it away).
 //
@@ -78,6 +80,7 @@ class DecisionLog {
   std::string queued_;                   // lines for the next round, newline-terminated
   std::vector<DoneCallback> callbacks_;  // their callers, in order
   int holds_ = 0;                        // Hold() calls not yet released
+  size_t linger_until_ = 0;              // >0: the flusher lingers until this many callers
   bool stopping_ = false;
   std::thread flusher_;
 };
