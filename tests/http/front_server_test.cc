@@ -114,6 +114,34 @@ TEST_F(FrontServerTest, PipelinedWebhooksAreAnsweredInOrder) {
   EXPECT_EQ(server_->webhook_requests().Get(200), 2u);
 }
 
+// A client that sends many requests before reading any answer: the answers outgrow the
+// socket buffers, the loop's sends block (EAGAIN), and the rest must go out once the client
+// reads (EPOLLOUT is watched only while a send is blocked).
+TEST_F(FrontServerTest, AnswersThatOutgrowTheSocketBuffersAreAllSent) {
+  testing::RawConnection conn(port_);
+  ASSERT_TRUE(conn.connected());
+  constexpr int kRequests = 20000;  // ~7 MB of answers, more than loopback buffers hold
+  std::string all;
+  for (int i = 0; i < kRequests; ++i) all += Webhook(kBody);
+  bool sent = false;
+  std::thread sender([&] { sent = conn.Send(all); });
+  sender.join();
+  ASSERT_TRUE(sent);
+  // Every answer queued before the client reads one: the tail is left to EPOLLOUT.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (server_->webhook_requests().Get(200) < static_cast<uint64_t>(kRequests) &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::yield();
+  }
+  ASSERT_EQ(server_->webhook_requests().Get(200), static_cast<uint64_t>(kRequests));
+  for (int i = 1; i <= kRequests; ++i) {
+    std::string a = conn.Read();
+    ASSERT_EQ(StatusLine(a), "HTTP/1.1 200 OK") << "answer " << i << ": " << a;
+    ASSERT_NE(a.find("\"decision_id\":\"d" + std::to_string(i) + "\""), std::string::npos)
+        << "answer " << i << ": " << a;
+  }
+}
+
 TEST_F(FrontServerTest, OtherRequestsOnTheConnectionGoToTheRoutes) {
   testing::RawConnection conn(port_);
   ASSERT_TRUE(conn.connected());
