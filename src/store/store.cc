@@ -91,8 +91,11 @@ Result<std::unique_ptr<Store>> Store::Open(StoreOptions options) {
 }
 
 uint32_t Store::Intern(const Labels& labels) {
-  if (last_id_ < streams_.size() && streams_[last_id_]->labels == labels) return last_id_;
+  // Hash first: with interleaved streams the previous entry's set rarely matches, and a
+  // failed comparison of two label sets costs about as much as the hash.
   const uint64_t h = HashLabels(labels);
+  if (h == last_hash_ && last_id_ < streams_.size() && streams_[last_id_]->labels == labels) return last_id_;
+  last_hash_ = h;
   for (auto [it, end] = ids_.equal_range(h); it != end; ++it) {
     if (streams_[it->second]->labels == labels) return last_id_ = it->second;
   }

@@ -167,7 +167,8 @@ class Store final : public logql::StreamSource {
   // Sealing's compressors and entry lists, one per sealing thread, kept across seals.
   std::vector<std::unique_ptr<SectionCompressor>> compressors_;
   std::vector<std::vector<RawEntry>> raw_scratch_;
-  uint32_t last_id_ = UINT32_MAX;  // one-entry cache for Intern
+  uint32_t last_id_ = UINT32_MAX;  // one-entry cache for Intern ...
+  uint64_t last_hash_ = 0;          // ... and its label set's hash
 };
 
 }  // namespace remediator::store
