@@ -23,7 +23,7 @@ elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 
 echo "file: $file ($size bytes, $(wc -l < "$file") lines), $(nproc) cores"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "-- remediator (logql_query, median of $runs runs; warm = index built once beforehand; e2e = open + index + query)"
+echo "-- remediator (logql_query, median of $runs runs; warm = the file already mapped by earlier runs; e2e = open + read + query)"
 out=$("$build/bench/logql_query" --runs "$runs" --file "$file" --labels '{job="traefik-access"}' --time-field StartUTC \
   --start 2026-01-01T00:00:00Z --end 2026-01-02T00:00:00Z --step 1h --limit 1000 \
   'sum(count_over_time({job="traefik-access"} |= "jellyfin" [1h]))' \

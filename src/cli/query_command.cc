@@ -33,6 +33,7 @@ struct QueryOptions {
   std::string addr;   // --addr URL: a Loki (or `remediator serve`) query API
   std::string bearer_token_file, org_id;
   std::string time_field;
+  std::string max_disorder = "1h";
   std::string since = "1h";
   std::string start, end, time, step;
   int64_t limit = 100;
@@ -231,6 +232,13 @@ int Run(const QueryOptions& o) {
     if (files.empty()) return fail("no source: give --store DIR or at least one --file PATH:'{job=\"x\"}'", 2);
     logql::FileSourceOptions fopts;
     fopts.time_field = o.time_field;
+    if (o.max_disorder == "none") {
+      fopts.max_disorder_ns = -1;
+    } else {
+      auto d = ParseDuration(o.max_disorder);
+      if (!d.ok() || *d < 0) return fail("--max-disorder: want a duration such as 1h or 5m, or none", 2);
+      fopts.max_disorder_ns = *d;
+    }
     auto fsrc = logql::FileStreamSource::Open(files, fopts);
     if (!fsrc.ok()) return fail(fsrc.status().message(), 2);
     source = std::move(fsrc).value();
@@ -267,6 +275,10 @@ Command AddQueryCommand(CLI::App& root) {
   c.app->add_option("--time-field", o->time_field,
                     "Take each line's time from this JSON/logfmt field (RFC 3339 or Unix seconds); without it "
                     "the last line is at the file's mtime and earlier lines 1ns apart, in file order");
+  c.app->add_option("--max-disorder", o->max_disorder,
+                    "With --time-field: how far out of time order a file's lines may be (default 1h); log "
+                    "queries read a file from one end only as far as that allows. `none`: no bound (read it "
+                    "all). See docs/logql-guide.md");
   c.app->add_option("--since", o->since, "Range ending now (or at --end): 24h, 30m (default 1h)");
   c.app->add_option("--start", o->start, "Range start: RFC 3339 or Unix time");
   c.app->add_option("--end", o->end, "Range end: RFC 3339 or Unix time (default now)");

@@ -40,6 +40,12 @@ struct StreamSelection {
   int64_t start_ns = 0;                // inclusive
   int64_t end_ns = 0;                  // exclusive
   Direction direction = Direction::kForward;
+  // Work sharing, set by StreamSource::Split: this selection is part `part` of `parts`
+  // disjoint parts (0 of 1: all of it). With `any_order`, the consumer orders entries
+  // itself and entries may come in any order.
+  int part = 0;
+  int parts = 1;
+  bool any_order = false;
 };
 
 class StreamSource {
@@ -51,6 +57,24 @@ class StreamSource {
   // once (for example on disjoint time ranges).
   using Visitor = std::function<Status(const Labels& stream_labels, EntryCursor& entries)>;
   virtual Status Select(const StreamSelection& selection, const Visitor& visit) const = 0;
+
+  // Splits `selection` into at most `n` selections for `n` threads of a consumer that orders
+  // entries itself (range aggregations): together they deliver each entry of `selection`
+  // exactly once. This default cuts [start, end) into equal time spans (one part under a
+  // minute); a source may split otherwise (the file source cuts each file into byte ranges
+  // and sets `any_order`).
+  virtual std::vector<StreamSelection> Split(const StreamSelection& selection, int n) const {
+    std::vector<StreamSelection> out;
+    int64_t span = selection.end_ns - selection.start_ns;
+    if (n < 1 || span < int64_t{60} * 1000000000) n = 1;
+    for (int i = 0; i < n; ++i) {
+      StreamSelection s = selection;
+      s.start_ns = selection.start_ns + span / n * i;
+      s.end_ns = i == n - 1 ? selection.end_ns : selection.start_ns + span / n * (i + 1);
+      out.push_back(std::move(s));
+    }
+    return out;
+  }
 };
 
 }  // namespace remediator::logql

@@ -432,19 +432,21 @@ Result<StepValue> EvalRangeAggregation(const syntax::RangeAggregationExpr& e, co
   const int64_t sel_start = steps.front() - off - range + 1;
   const int64_t sel_end = steps.back() - off + 1;
 
-  int parts = std::max(1, options.parallelism);
-  if (sel_end - sel_start < int64_t{1000000000} * 60) parts = 1;  // not worth a thread
+  StreamSelection whole;
+  whole.matchers = e.range.selector.matchers;
+  whole.start_ns = sel_start;
+  whole.end_ns = sel_end;
+  whole.direction = Direction::kForward;
+  // Parts in order: worker i's entries come before worker i + 1's (in time, or in file order
+  // for the file source; unordered series are sorted stably below).
+  std::vector<StreamSelection> sels = source.Split(whole, std::max(1, options.parallelism));
+  if (sels.empty()) sels.push_back(whole);
+  const int parts = static_cast<int>(sels.size());
   std::vector<std::unique_ptr<Worker>> workers;
   std::vector<Status> statuses(static_cast<size_t>(parts));
   for (int i = 0; i < parts; ++i) workers.push_back(std::make_unique<Worker>(e, **pipeline, post, shaper, stats));
   auto run = [&](int i) {
-    StreamSelection sel;
-    sel.matchers = e.range.selector.matchers;
-    int64_t span = sel_end - sel_start;
-    sel.start_ns = sel_start + span / parts * i;
-    sel.end_ns = i == parts - 1 ? sel_end : sel_start + span / parts * (i + 1);
-    sel.direction = Direction::kForward;
-    statuses[static_cast<size_t>(i)] = workers[static_cast<size_t>(i)]->Run(source, sel);
+    statuses[static_cast<size_t>(i)] = workers[static_cast<size_t>(i)]->Run(source, sels[static_cast<size_t>(i)]);
   };
   if (parts == 1) {
     run(0);

@@ -1,4 +1,5 @@
 #include "logql/source/file_source.h"
+#include "logql/source/line_time.h"
 
 #include <sys/stat.h>
 
