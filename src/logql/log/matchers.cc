@@ -5,6 +5,9 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 namespace remediator::logql::log {
 
@@ -12,25 +15,66 @@ SubstringSearcher::SubstringSearcher(std::string_view needle) : needle_(needle) 
 
 namespace {
 
-// The "generic SIMD" substring search: compare the needle's first and last bytes at 16
-// positions at once, then memcmp the candidates.
-const char* SimdFind(const char* hay, size_t n, const char* needle, size_t k) {
-  if (k == 0) return hay;
-  if (n < k) return nullptr;
-  if (k == 1) return static_cast<const char*>(std::memchr(hay, needle[0], n));
-#if defined(__SSE2__)
-  // Probe two letters or digits of the needle when it has them: quotes, spaces and
-  // punctuation are everywhere in log lines and would make every position a candidate.
-  auto alnum = [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-  };
-  size_t a = 0, b = k - 1;
+// The two needle bytes to probe: letters or digits when it has them (quotes, spaces and
+// punctuation are everywhere in log lines and would make every position a candidate).
+void ProbeBytes(const char* needle, size_t k, size_t& a, size_t& b) {
+  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); };
+  a = 0;
+  b = k - 1;
   while (a < k && !alnum(needle[a])) ++a;
   while (b > a && !alnum(needle[b])) --b;
   if (a >= b) {
     a = 0;
     b = k - 1;
   }
+}
+
+#if defined(__x86_64__)
+// SimdFind with 32 positions at once, for CPUs with AVX2 (checked at run time).
+__attribute__((target("avx2"))) const char* Avx2Find(const char* hay, size_t n, const char* needle, size_t k) {
+  size_t a, b;
+  ProbeBytes(needle, k, a, b);
+  const __m256i first = _mm256_set1_epi8(needle[a]);
+  const __m256i last = _mm256_set1_epi8(needle[b]);
+  size_t i = 0;
+  for (; i + k - 1 + 32 <= n; i += 32) {
+    __m256i bf = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(hay + i + a));
+    __m256i bl = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(hay + i + b));
+    auto mask = static_cast<uint32_t>(
+        _mm256_movemask_epi8(_mm256_and_si256(_mm256_cmpeq_epi8(bf, first), _mm256_cmpeq_epi8(bl, last))));
+    while (mask != 0) {
+      unsigned bit = static_cast<unsigned>(__builtin_ctz(mask));
+      if (std::memcmp(hay + i + bit, needle, k) == 0) return hay + i + bit;
+      mask &= mask - 1;
+    }
+  }
+  for (; i + k <= n; ++i) {
+    if (hay[i] == needle[0] && std::memcmp(hay + i, needle, k) == 0) return hay + i;
+  }
+  return nullptr;
+}
+
+bool HasAvx2() {
+  static const bool has = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") != 0;
+  }();
+  return has;
+}
+#endif
+
+// The "generic SIMD" substring search: compare the needle's first and last bytes at 16
+// positions at once, then memcmp the candidates.
+const char* SimdFind(const char* hay, size_t n, const char* needle, size_t k) {
+  if (k == 0) return hay;
+  if (n < k) return nullptr;
+  if (k == 1) return static_cast<const char*>(std::memchr(hay, needle[0], n));
+#if defined(__x86_64__)
+  if (n >= 64 && HasAvx2()) return Avx2Find(hay, n, needle, k);
+#endif
+#if defined(__SSE2__)
+  size_t a, b;
+  ProbeBytes(needle, k, a, b);
   const __m128i first = _mm_set1_epi8(needle[a]);
   const __m128i last = _mm_set1_epi8(needle[b]);
   size_t i = 0;
