@@ -42,7 +42,7 @@ e2e_a=$(echo "$out" | awk '/^e2e \(a\)/ { print $8, $13 }')
 warm_a=$(echo "$out" | awk '/^sum\(count_over_time/ { for (i = 1; i <= NF; i++) if ($i == "s" && !w) { w = $(i-1) } else if ($i == "cpu") c = $(i+1); print w, c; exit }')
 ratio() { awk -v g="$grep_s" -v gc="$grep_cpu" -v w="$1" -v c="$2" -v what="$3" \
   'BEGIN { if (w > 0) printf "(a) %s vs grep: %.2fx grep wall MB/s, %.2fx grep MB per cpu-s (%s s, cpu %s s)\n", what, g / w, gc / c, w, c }'; }
-ratio $warm_a "warm (index built)"
+ratio $warm_a "warm (file already mapped)"
 ratio $e2e_a "end to end (first query over the file)"
 if command -v jq > /dev/null; then
   # jq runs at tens of MB/s: on the first BENCH_JQ_BYTES (default 100 MB) of the file.
