@@ -211,6 +211,7 @@ int main(int argc, char** argv) {
       if (n < 0) return 1;
       if (n == 0) break;
       have += static_cast<size_t>(n);
+      const int64_t read_time = clock.NowNs();  // one read time per chunk, as the tailer has per poll
       size_t start = 0;
       for (;;) {
         const void* nl = std::memchr(buf.data() + start, '\n', have - start);
@@ -219,7 +220,7 @@ int main(int argc, char** argv) {
         pe.entry.line.assign(buf.data() + start, end - start);
         pe.entry.labels = base;
         pe.entry.structured_metadata.clear();
-        pe.entry.timestamp_ns = clock.NowNs();
+        pe.entry.timestamp_ns = read_time;
         pe.read_time_ns = pe.entry.timestamp_ns;
         pe.extracted.Clear();
         (*stages)->Process(pe);

@@ -132,7 +132,11 @@ Status BlockWriter::Finish(uint64_t seq, std::vector<Checkpoint> checkpoints) {
   return Status::Ok();
 }
 
-Result<std::shared_ptr<const BlockFile>> BlockFile::Open(const std::string& path) {
+void BlockFile::DropSectionLabels() {
+  for (SectionMeta& m : index_.sections) Labels().swap(m.labels);
+}
+
+Result<std::shared_ptr<BlockFile>> BlockFile::Open(const std::string& path) {
   auto block = std::make_shared<BlockFile>();
   block->path_ = path;
   REMEDIATOR_ASSIGN_OR_RETURN(block->file_, ReadFile::Open(path));
@@ -160,7 +164,7 @@ Result<std::shared_ptr<const BlockFile>> BlockFile::Open(const std::string& path
       return damaged("section outside the file");
     }
   }
-  return std::shared_ptr<const BlockFile>(std::move(block));
+  return block;
 }
 
 Result<Section> BlockFile::ReadSection(size_t i) const {

@@ -61,8 +61,12 @@ class BlockWriter {
 class BlockFile {
  public:
   // DataLoss when the file is not a whole block (its trailer or index is damaged).
-  static Result<std::shared_ptr<const BlockFile>> Open(const std::string& path);
+  static Result<std::shared_ptr<BlockFile>> Open(const std::string& path);
   const BlockIndex& index() const { return index_; }
+  // Frees the sections' label sets (index().sections[i].labels become empty): the store
+  // keeps each stream's labels once, and with many streams a copy per block would grow with
+  // the store.
+  void DropSectionLabels();
   const std::string& path() const { return path_; }
   uint64_t file_size() const { return file_->size(); }
   // Reads, checks, decompresses and decodes section i. DataLoss when damaged.

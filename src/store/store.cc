@@ -121,13 +121,14 @@ void Store::AddToHead(uint32_t id, int64_t ts, std::string_view line, std::span<
   head_bytes_ += line.size() + sizeof(HeadEntry);  // what the head costs in memory, roughly
 }
 
-void Store::AddBlock(std::shared_ptr<const BlockFile> block) {
+void Store::AddBlock(std::shared_ptr<BlockFile> block) {
   const BlockIndex& idx = block->index();
   for (uint32_t i = 0; i < idx.sections.size(); ++i) {
     const SectionMeta& m = idx.sections[i];
     const uint32_t id = Intern(m.labels);
     streams_[id]->sections.push_back(SectionRef{block, i, m.min_ts, m.max_ts});
   }
+  block->DropSectionLabels();
   blocks_.push_back(std::move(block));
 }
 
@@ -518,7 +519,7 @@ Status Store::SealLocked(std::span<const LogEntry> batch, std::span<const uint32
     if (after.ok()) (void)RemoveFile(WalPath(seq));
   }
   wal_seq_ = seq + 1;  // the next block, even when the WAL could not be switched
-  Result<std::shared_ptr<const BlockFile>> block = BlockFile::Open(path);
+  Result<std::shared_ptr<BlockFile>> block = BlockFile::Open(path);
   std::unique_lock lock(mu_);
   if (block.ok()) AddBlock(std::move(block).value());
   for (const Job& j : jobs) {

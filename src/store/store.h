@@ -123,7 +123,8 @@ class Store final : public logql::StreamSource {
   Status ReplayWal(const std::string& path, uint64_t& good_size);
   uint32_t Intern(const Labels& labels);
   void AddToHead(uint32_t id, int64_t ts, std::string_view line, std::span<const Label> sm);
-  void AddBlock(std::shared_ptr<const BlockFile> block);
+  // Adds an opened block's sections to their streams (and drops its copies of the labels).
+  void AddBlock(std::shared_ptr<BlockFile> block);
   // Seals the head plus `batch` (whose stream ids are `ids`) into a block whose checkpoints
   // are the current ones updated by `checkpoints`. Nothing changes when it fails.
   Status SealLocked(std::span<const LogEntry> batch = {}, std::span<const uint32_t> ids = {},
