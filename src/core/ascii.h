@@ -6,6 +6,11 @@
 
 namespace remediator {
 
+// Go's unicode.IsSpace for ASCII: space, \t, \n, \v, \f, \r.
+inline bool IsAsciiSpace(char c) {
+  return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
 // Whether `a` and `b` are equal ignoring ASCII case (Go's strings.EqualFold for ASCII).
 inline bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;

@@ -1,13 +1,12 @@
 #include "http/authenticator.h"
 
-#include <fstream>
-#include <sstream>
-
 // The direct SHA-256 functions: OpenSSL 3's one-shot SHA256() looks the algorithm up in its
 // provider tables on every call (EVP_Q_digest), several µs per webhook request.
 #define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
+
+#include "core/secret_file.h"
 
 namespace remediator::http {
 namespace {
@@ -24,17 +23,6 @@ Authenticator::Digest Sha256(std::string_view s) {
 
 bool SameDigest(const Authenticator::Digest& a, const Authenticator::Digest& b) {
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
-
-Result<std::string> ReadSecretFile(const std::string& path, std::string_view what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return NotFound(std::string(what) + ": cannot read " + path);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  std::string s = ss.str();
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
-  if (s.empty()) return InvalidArgument(std::string(what) + ": " + path + " is empty");
-  return s;
 }
 
 // Case-insensitive "scheme " prefix; returns the rest.

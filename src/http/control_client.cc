@@ -1,30 +1,14 @@
 #include "http/control_client.h"
 
-#include <fstream>
-#include <sstream>
-
 #include <httplib.h>
 
+#include "core/secret_file.h"
 #include "http/authenticator.h"
 
 namespace remediator::http {
-namespace {
-
-Result<std::string> ReadFileTrimmed(const std::string& path, std::string_view what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return NotFound(std::string(what) + ": cannot read " + path);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  std::string s = ss.str();
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
-  if (s.empty()) return InvalidArgument(std::string(what) + ": " + path + " is empty");
-  return s;
-}
-
-}  // namespace
 
 Result<std::string> BearerFromTokenFile(const std::string& path) {
-  Result<std::string> token = ReadFileTrimmed(path, "token file");
+  Result<std::string> token = ReadSecretFile(path, "token file");
   if (!token.ok()) return token.status();
   return "Bearer " + *token;
 }
@@ -36,7 +20,7 @@ Result<std::string> BasicFromUserAndPasswordFile(std::string_view user_colon_fil
   }
   std::string user(user_colon_file.substr(0, colon));
   Result<std::string> pw =
-      ReadFileTrimmed(std::string(user_colon_file.substr(colon + 1)), "password file");
+      ReadSecretFile(std::string(user_colon_file.substr(colon + 1)), "password file");
   if (!pw.ok()) return pw.status();
   return "Basic " + EncodeBase64(user + ":" + *pw);
 }

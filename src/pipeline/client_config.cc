@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/secret_file.h"
 #include "pipeline/config_read.h"
 
 namespace remediator::pipeline {
@@ -60,7 +61,7 @@ Result<ClientConfig> ParseClientConfig(const ConfigContext& ctx, const YAML::Nod
     }
     if (!c.basic_auth.password_file.empty()) {
       c.basic_auth.password_file = ResolvePath(base_dir, c.basic_auth.password_file);
-      Result<std::string> pw = ReadSecretFile(c.basic_auth.password_file);
+      Result<std::string> pw = ReadSecretFile(c.basic_auth.password_file, "secret file", EmptySecret::kAllowed);
       if (!pw.ok()) {
         return ConfigError(ctx, b["password_file"], JoinKey(bpath, "password_file"),
                            pw.status().message());
@@ -78,7 +79,7 @@ Result<ClientConfig> ParseClientConfig(const ConfigContext& ctx, const YAML::Nod
   }
   if (!c.bearer_token_file.empty()) {
     c.bearer_token_file = ResolvePath(base_dir, c.bearer_token_file);
-    Result<std::string> tok = ReadSecretFile(c.bearer_token_file);
+    Result<std::string> tok = ReadSecretFile(c.bearer_token_file, "secret file", EmptySecret::kAllowed);
     if (!tok.ok()) {
       return ConfigError(ctx, node["bearer_token_file"], JoinKey(path, "bearer_token_file"),
                          tok.status().message());

@@ -2,8 +2,6 @@
 
 #include <cctype>
 #include <charconv>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -97,14 +95,5 @@ std::string DirName(const std::string& path) {
   return path.substr(0, slash);
 }
 
-Result<std::string> ReadSecretFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return NotFound(fmt::format("{}: cannot read file", path));
-  std::stringstream buf;
-  buf << in.rdbuf();
-  std::string s = buf.str();
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
-  return s;
-}
 
 }  // namespace remediator::pipeline

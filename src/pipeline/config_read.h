@@ -30,7 +30,5 @@ Status ReadByteSize(const ConfigContext& ctx, const YAML::Node& map, std::string
 std::string ResolvePath(const std::string& base_dir, const std::string& path);
 // The folder of a file path ("." when it has none).
 std::string DirName(const std::string& path);
-// The contents of a small file with trailing whitespace removed (a secret).
-Result<std::string> ReadSecretFile(const std::string& path);
 
 }  // namespace remediator::pipeline

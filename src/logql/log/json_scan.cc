@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "core/utf8.h"
+
 namespace remediator::logql::log::json {
 
 size_t SkipWs(std::string_view s, size_t p) {
@@ -108,23 +110,6 @@ int Hex(char c) {
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
 }
-void PutUtf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 }  // namespace
 
 void Unescape(std::string_view b, std::string& out) {
@@ -175,7 +160,7 @@ void Unescape(std::string_view b, std::string& out) {
           }
         }
         if (cp >= 0xD800 && cp < 0xE000) cp = 0xFFFD;
-        PutUtf8(out, cp);
+        AppendUtf8(out, cp);
         break;
       }
       default:
