@@ -79,13 +79,17 @@ int main(int argc, char** argv) {
                 mb / index_s);
   }
   logql::Engine engine(**source);
-  for (const std::string& q : queries) {
+  auto params_for = [&](const std::string& q) {
     logql::QueryParams p;
     p.query = q;
     p.start_ns = *ParseTimeArg(start);
     p.end_ns = *ParseTimeArg(end);
     p.step_ns = *ParseDuration(step);
     p.limit = limit;
+    return p;
+  };
+  for (const std::string& q : queries) {
+    logql::QueryParams p = params_for(q);
     std::vector<double> times, cpus;
     size_t result_size = 0;
     std::string error;
@@ -123,12 +127,7 @@ int main(int argc, char** argv) {
     (*indexed)->BuildIndex();
     logql::Engine exact(**indexed);
     for (const std::string& q : queries) {
-      logql::QueryParams p;
-      p.query = q;
-      p.start_ns = *ParseTimeArg(start);
-      p.end_ns = *ParseTimeArg(end);
-      p.step_ns = *ParseDuration(step);
-      p.limit = limit;
+      logql::QueryParams p = params_for(q);
       auto a = engine.Query(p);
       auto b = exact.Query(p);
       bool same = a.ok() && b.ok() && a->streams.size() == b->streams.size() && a->matrix.size() == b->matrix.size();
@@ -151,12 +150,7 @@ int main(int argc, char** argv) {
   // End to end: what one `remediator query --file ...` does, from opening the file to
   // releasing it.
   for (size_t qi = 0; qi < queries.size(); ++qi) {
-    logql::QueryParams p;
-    p.query = queries[qi];
-    p.start_ns = *ParseTimeArg(start);
-    p.end_ns = *ParseTimeArg(end);
-    p.step_ns = *ParseDuration(step);
-    p.limit = limit;
+    logql::QueryParams p = params_for(queries[qi]);
     std::vector<double> times, cpus;
     std::string error;
     for (int r = 0; r < runs; ++r) {

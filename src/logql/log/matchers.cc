@@ -29,6 +29,24 @@ void ProbeBytes(const char* needle, size_t k, size_t& a, size_t& b) {
   }
 }
 
+// The first position in `mask` (bit j: a candidate at `at + j`) where the needle is.
+inline const char* FirstCandidate(const char* at, uint32_t mask, const char* needle, size_t k) {
+  while (mask != 0) {
+    unsigned bit = static_cast<unsigned>(__builtin_ctz(mask));
+    if (std::memcmp(at + bit, needle, k) == 0) return at + bit;
+    mask &= mask - 1;
+  }
+  return nullptr;
+}
+
+// The byte-by-byte search from `i`, for the tail the vector loops leave.
+inline const char* ScalarFind(const char* hay, size_t i, size_t n, const char* needle, size_t k) {
+  for (; i + k <= n; ++i) {
+    if (hay[i] == needle[0] && std::memcmp(hay + i, needle, k) == 0) return hay + i;
+  }
+  return nullptr;
+}
+
 #if defined(__x86_64__)
 // SimdFind with 32 positions at once, for CPUs with AVX2 (checked at run time).
 __attribute__((target("avx2"))) const char* Avx2Find(const char* hay, size_t n, const char* needle, size_t k) {
@@ -42,16 +60,9 @@ __attribute__((target("avx2"))) const char* Avx2Find(const char* hay, size_t n, 
     __m256i bl = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(hay + i + b));
     auto mask = static_cast<uint32_t>(
         _mm256_movemask_epi8(_mm256_and_si256(_mm256_cmpeq_epi8(bf, first), _mm256_cmpeq_epi8(bl, last))));
-    while (mask != 0) {
-      unsigned bit = static_cast<unsigned>(__builtin_ctz(mask));
-      if (std::memcmp(hay + i + bit, needle, k) == 0) return hay + i + bit;
-      mask &= mask - 1;
-    }
+    if (const char* hit = FirstCandidate(hay + i, mask, needle, k)) return hit;
   }
-  for (; i + k <= n; ++i) {
-    if (hay[i] == needle[0] && std::memcmp(hay + i, needle, k) == 0) return hay + i;
-  }
-  return nullptr;
+  return ScalarFind(hay, i, n, needle, k);
 }
 
 bool HasAvx2() {
@@ -81,18 +92,11 @@ const char* SimdFind(const char* hay, size_t n, const char* needle, size_t k) {
   for (; i + k - 1 + 16 <= n; i += 16) {
     __m128i bf = _mm_loadu_si128(reinterpret_cast<const __m128i*>(hay + i + a));
     __m128i bl = _mm_loadu_si128(reinterpret_cast<const __m128i*>(hay + i + b));
-    unsigned mask = static_cast<unsigned>(
+    auto mask = static_cast<uint32_t>(
         _mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(bf, first), _mm_cmpeq_epi8(bl, last))));
-    while (mask != 0) {
-      unsigned bit = static_cast<unsigned>(__builtin_ctz(mask));
-      if (std::memcmp(hay + i + bit, needle, k) == 0) return hay + i + bit;
-      mask &= mask - 1;
-    }
+    if (const char* hit = FirstCandidate(hay + i, mask, needle, k)) return hit;
   }
-  for (; i + k <= n; ++i) {
-    if (hay[i] == needle[0] && std::memcmp(hay + i, needle, k) == 0) return hay + i;
-  }
-  return nullptr;
+  return ScalarFind(hay, i, n, needle, k);
 #else
   return static_cast<const char*>(memmem(hay, n, needle, k));
 #endif
