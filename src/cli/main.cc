@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/command.h"
+#include "core/open_file_limit.h"
 
 #ifndef REMEDIATOR_VERSION
 #define REMEDIATOR_VERSION "dev"
@@ -29,6 +30,11 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);
     return code == 0 ? 0 : 2;
+  }
+  // The store holds one open file per sealed block; the usual soft limit (1024) is too low
+  // for a store kept for weeks. Failing to raise it is not fatal: small stores fit anyway.
+  if (remediator::Result<uint64_t> raised = remediator::RaiseOpenFileLimit(); !raised.ok()) {
+    std::fprintf(stderr, "remediator: warning: %s\n", raised.status().message().c_str());
   }
   for (const Command& c : commands) {
     if (c.app->parsed()) return c.run();
