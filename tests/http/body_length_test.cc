@@ -11,6 +11,7 @@
 
 #include "http/fake_service.h"
 #include "http/raw_connection.h"
+#include "http/running_server.h"
 #include "http/server.h"
 
 namespace remediator::http {
@@ -24,20 +25,14 @@ class BodyLengthTest : public ::testing::Test {
     ServerOptions options;
     options.auth = Authenticator::FromSecrets(kToken, std::nullopt);
     options.threads = 4;
-    server_ = std::make_unique<Server>(std::move(options), service_);
-    Result<int> port = server_->Bind({"127.0.0.1", 0});
+    Result<int> port = running_.Start(std::move(options), service_);
     ASSERT_TRUE(port.ok()) << port.status().ToString();
     port_ = *port;
-    runner_ = std::thread([this] { ASSERT_TRUE(server_->Run().ok()); });
   }
-  void TearDown() override {
-    server_->Stop();
-    if (runner_.joinable()) runner_.join();
-  }
+  void TearDown() override { running_.StopAndJoin(); }
 
   testing::FakeService service_;
-  std::unique_ptr<Server> server_;
-  std::thread runner_;
+  testing::RunningServer running_;
   int port_ = 0;
 };
 
@@ -80,8 +75,8 @@ TEST_F(BodyLengthTest, RequestsWithoutALengthAreAnsweredAtOnce) {
   }
   EXPECT_EQ(service_.submits(), 0);
   EXPECT_FALSE(service_.paused());
-  EXPECT_EQ(server_->webhook_requests().Get(401), 2u);
-  EXPECT_EQ(server_->webhook_requests().Get(411), 3u);  // PUT /webhook counts too
+  EXPECT_EQ(running_.server().webhook_requests().Get(401), 2u);
+  EXPECT_EQ(running_.server().webhook_requests().Get(411), 3u);  // PUT /webhook counts too
 }
 
 TEST_F(BodyLengthTest, ControlRoutesNeedNoBody) {

@@ -13,6 +13,7 @@
 
 #include "http/fake_service.h"
 #include "http/raw_connection.h"
+#include "http/running_server.h"
 #include "http/server.h"
 
 namespace remediator::http {
@@ -81,20 +82,14 @@ class FrontTest : public ::testing::Test {
     options.auth = Authenticator::FromSecrets(kToken, std::nullopt);
     options.max_body_bytes = kBodyLimit;
     options.threads = 2;
-    server_ = std::make_unique<Server>(std::move(options), service_);
-    Result<int> port = server_->Bind({"127.0.0.1", 0});
+    Result<int> port = running_.Start(std::move(options), service_);
     ASSERT_TRUE(port.ok()) << port.status().ToString();
     port_ = *port;
-    runner_ = std::thread([this] { EXPECT_TRUE(server_->Run().ok()); });
   }
-  void TearDown() override {
-    server_->Stop();
-    if (runner_.joinable()) runner_.join();
-  }
+  void TearDown() override { running_.StopAndJoin(); }
 
   Service service_;
-  std::unique_ptr<Server> server_;
-  std::thread runner_;
+  testing::RunningServer running_;
   int port_ = 0;
 };
 
@@ -111,7 +106,7 @@ TEST_F(FrontServerTest, PipelinedWebhooksAreAnsweredInOrder) {
   EXPECT_NE(b.find(R"("decision_id":"d2")"), std::string::npos) << b;
   EXPECT_EQ(StatusLine(c), "HTTP/1.1 400 Bad Request") << c;
   EXPECT_NE(c.find("malformed JSON"), std::string::npos) << c;
-  EXPECT_EQ(server_->webhook_requests().Get(200), 2u);
+  EXPECT_EQ(running_.server().webhook_requests().Get(200), 2u);
 }
 
 // A client that sends many requests before reading any answer: the answers outgrow the
@@ -129,11 +124,11 @@ TEST_F(FrontServerTest, AnswersThatOutgrowTheSocketBuffersAreAllSent) {
   ASSERT_TRUE(sent);
   // Every answer queued before the client reads one: the tail is left to EPOLLOUT.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (server_->webhook_requests().Get(200) < static_cast<uint64_t>(kRequests) &&
+  while (running_.server().webhook_requests().Get(200) < static_cast<uint64_t>(kRequests) &&
          std::chrono::steady_clock::now() < deadline) {
     std::this_thread::yield();
   }
-  ASSERT_EQ(server_->webhook_requests().Get(200), static_cast<uint64_t>(kRequests));
+  ASSERT_EQ(running_.server().webhook_requests().Get(200), static_cast<uint64_t>(kRequests));
   for (int i = 1; i <= kRequests; ++i) {
     std::string a = conn.Read();
     ASSERT_EQ(StatusLine(a), "HTTP/1.1 200 OK") << "answer " << i << ": " << a;
@@ -211,7 +206,7 @@ TEST_F(DeferredFrontTest, AnswersWaitUntilTheDecisionsAreRecorded) {
     std::this_thread::yield();
   }
   ASSERT_EQ(service_.held(), 2u);  // both decided, neither answered yet
-  EXPECT_EQ(server_->webhook_requests().Get(200), 0u);
+  EXPECT_EQ(running_.server().webhook_requests().Get(200), 0u);
   service_.Release();
   EXPECT_EQ(StatusLine(a.Read()), "HTTP/1.1 200 OK");
   EXPECT_EQ(StatusLine(b.Read()), "HTTP/1.1 200 OK");
@@ -225,11 +220,11 @@ TEST_F(DeferredFrontTest, StopWaitsForAnswersInFlight) {
     std::this_thread::yield();
   }
   ASSERT_EQ(service_.held(), 1u);
-  server_->Stop();
-  EXPECT_FALSE(server_->ready());
+  running_.server().Stop();
+  EXPECT_FALSE(running_.server().ready());
   service_.Release();
   EXPECT_EQ(StatusLine(a.Read()), "HTTP/1.1 200 OK");
-  runner_.join();
+  running_.Join();
 }
 
 }  // namespace

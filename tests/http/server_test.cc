@@ -12,6 +12,7 @@
 #include <httplib.h>
 
 #include "http/fake_service.h"
+#include "http/running_server.h"
 
 namespace remediator::http {
 namespace {
@@ -41,16 +42,11 @@ class ServerTest : public ::testing::Test {
     options.auth = Authenticator::FromSecrets(kToken, std::make_pair("am", "pw"));
     options.max_body_bytes = kBodyLimit;
     options.threads = 4;
-    server_ = std::make_unique<Server>(std::move(options), service_);
-    Result<int> port = server_->Bind({"127.0.0.1", 0});
+    Result<int> port = running_.Start(std::move(options), service_);
     ASSERT_TRUE(port.ok()) << port.status().ToString();
     port_ = *port;
-    runner_ = std::thread([this] { ASSERT_TRUE(server_->Run().ok()); });
   }
-  void TearDown() override {
-    server_->Stop();
-    if (runner_.joinable()) runner_.join();
-  }
+  void TearDown() override { running_.StopAndJoin(); }
 
   httplib::Client Client() {
     httplib::Client c("127.0.0.1", port_);
@@ -61,8 +57,7 @@ class ServerTest : public ::testing::Test {
   httplib::Headers Bearer() { return {{"Authorization", std::string("Bearer ") + kToken}}; }
 
   testing::FakeService service_;
-  std::unique_ptr<Server> server_;
-  std::thread runner_;
+  testing::RunningServer running_;
   int port_ = 0;
 };
 
@@ -162,8 +157,8 @@ TEST_F(ServerTest, BadInputGetsItsStatusAndRunsNothing) {
     }
   }
   EXPECT_EQ(service_.submits(), 0);
-  EXPECT_EQ(server_->webhook_requests().Get(401), 3u);
-  EXPECT_EQ(server_->webhook_requests().Get(413), 1u);
+  EXPECT_EQ(running_.server().webhook_requests().Get(401), 3u);
+  EXPECT_EQ(running_.server().webhook_requests().Get(413), 1u);
 }
 
 TEST_F(ServerTest, AnswersServiceUnavailableWhenDecisionsCouldNotBeRecorded) {
