@@ -1,0 +1,109 @@
+// The store's read path: which streams a selector matches, and Select, which reads their
+// entries in [start, end) from the sealed sections and a snapshot of the head
+// (docs/formats/store.md, "Reading").
+#include <algorithm>
+#include <mutex>
+#include <shared_mutex>
+
+#include "store/merge_cursor.h"
+#include "store/section.h"
+#include "store/store.h"
+
+namespace remediator::store {
+
+std::vector<uint32_t> Store::MatchingStreams(std::span<const LabelMatcher> matchers) const {
+  // Narrow with the postings of the first equality matcher on a non-empty value, then check
+  // every matcher against the candidates.
+  const std::vector<uint32_t>* candidates = nullptr;
+  static const std::vector<uint32_t> kNone;
+  for (const LabelMatcher& m : matchers) {
+    if (m.op() != MatchOp::kEqual || m.value().empty()) continue;
+    auto name = postings_.find(m.name());
+    if (name == postings_.end()) return {};
+    auto value = name->second.find(m.value());
+    candidates = value == name->second.end() ? &kNone : &value->second;
+    break;
+  }
+  std::vector<uint32_t> out;
+  auto check = [&](uint32_t id) {
+    for (const LabelMatcher& m : matchers) {
+      if (!m.Matches(streams_[id]->labels)) return;
+    }
+    out.push_back(id);
+  };
+  if (candidates != nullptr) {
+    for (uint32_t id : *candidates) check(id);
+  } else {
+    for (uint32_t id = 0; id < streams_.size(); ++id) check(id);
+  }
+  return out;
+}
+
+std::vector<Labels> Store::Streams(std::span<const LabelMatcher> matchers) const {
+  std::shared_lock lock(mu_);
+  std::vector<Labels> out;
+  for (uint32_t id : MatchingStreams(matchers)) out.push_back(streams_[id]->labels);
+  return out;
+}
+
+Status Store::Select(const logql::StreamSelection& selection, const Visitor& visit) const {
+  if (selection.start_ns >= selection.end_ns) return Status::Ok();
+  struct Planned {
+    Labels labels;
+    std::vector<CursorSource> sources;
+  };
+  std::vector<Planned> plan;
+  {
+    std::shared_lock lock(mu_);
+    for (uint32_t id : MatchingStreams(selection.matchers)) {
+      const StreamState& s = *streams_[id];
+      Planned p;
+      uint32_t order = 0;
+      for (const SectionRef& r : s.sections) {
+        ++order;
+        if (r.max_ts < selection.start_ns || r.min_ts >= selection.end_ns) continue;  // pruned
+        p.sources.push_back(CursorSource{r.block, r.section, nullptr, r.min_ts, r.max_ts, order});
+      }
+      if (!s.head.empty() && s.head_max >= selection.start_ns && s.head_min < selection.end_ns) {
+        // Snapshot the head's entries in range, sorted, as a decoded section.
+        std::vector<uint32_t> idx;
+        for (uint32_t i = 0; i < s.head.size(); ++i) {
+          if (s.head[i].ts >= selection.start_ns && s.head[i].ts < selection.end_ns) idx.push_back(i);
+        }
+        std::stable_sort(idx.begin(), idx.end(),
+                         [&](uint32_t a, uint32_t b) { return s.head[a].ts < s.head[b].ts; });
+        std::vector<RawEntry> raw;
+        raw.reserve(idx.size());
+        for (uint32_t i : idx) {
+          const HeadEntry& e = s.head[i];
+          raw.push_back(RawEntry{e.ts, std::string_view(s.head_lines).substr(e.line_off, e.line_len),
+                                 std::span<const Label>(s.head_sm).subspan(e.sm_begin, e.sm_count)});
+        }
+        std::string encoded;
+        EncodeSection(raw, encoded);
+        auto section = Section::Decode(std::move(encoded));
+        if (!section.ok()) return Internal("store: head snapshot: " + section.status().message());
+        if (section->size() > 0) {
+          const int64_t lo = section->timestamp(0), hi = section->timestamp(section->size() - 1);
+          p.sources.push_back(CursorSource{nullptr, 0,
+                                           std::make_shared<const Section>(std::move(section).value()),
+                                           lo, hi, ++order});
+        }
+      }
+      if (p.sources.empty()) continue;
+      p.labels = s.labels;
+      plan.push_back(std::move(p));
+    }
+  }
+  for (Planned& p : plan) {
+    MergeCursor cursor(std::move(p.sources), selection.start_ns, selection.end_ns, selection.direction);
+    bool has_entry = false;
+    REMEDIATOR_RETURN_IF_ERROR(cursor.Prime(has_entry));
+    if (!has_entry) continue;
+    REMEDIATOR_RETURN_IF_ERROR(visit(p.labels, cursor));
+    REMEDIATOR_RETURN_IF_ERROR(cursor.status());
+  }
+  return Status::Ok();
+}
+
+}  // namespace remediator::store
