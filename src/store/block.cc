@@ -168,17 +168,25 @@ Result<std::shared_ptr<BlockFile>> BlockFile::Open(const std::string& path) {
 }
 
 Result<Section> BlockFile::ReadSection(size_t i) const {
+  SectionDecompressor decompressor;
+  return ReadSection(i, decompressor);
+}
+
+Result<Section> BlockFile::ReadSection(size_t i, SectionDecompressor& decompressor) const {
   const SectionMeta& m = index_.sections[i];
-  std::string frame;
+  std::string& frame = decompressor.frame_buffer();
   REMEDIATOR_RETURN_IF_ERROR(file_->ReadAt(m.offset, m.frame_size, frame));
   std::string_view payload;
   if (!ParseFrame(frame, payload) || payload.size() + kFrameHeaderSize != frame.size()) {
     return DataLoss(fmt::format("block {}: section {} checksum mismatch", path_, i));
   }
   if (m.raw_bytes > kMaxRecordSize) return DataLoss(fmt::format("block {}: section {} size", path_, i));
-  auto section = Section::DecompressAndDecode(payload, m.raw_bytes);
+  auto section = decompressor.DecompressAndDecode(payload, m.raw_bytes);
   if (!section.ok()) return section.status().WithPrefix(path_);
-  if (section->size() != m.count) return DataLoss(fmt::format("block {}: section {} count", path_, i));
+  if (section->size() != m.count) {
+    decompressor.Recycle(std::move(section).value());
+    return DataLoss(fmt::format("block {}: section {} count", path_, i));
+  }
   return section;
 }
 

@@ -71,6 +71,8 @@ class BlockFile {
   uint64_t file_size() const { return file_->size(); }
   // Reads, checks, decompresses and decodes section i. DataLoss when damaged.
   Result<Section> ReadSection(size_t i) const;
+  // The same with a reader's decompressor (its zstd context and buffers are reused).
+  Result<Section> ReadSection(size_t i, SectionDecompressor& decompressor) const;
 
  private:
   std::string path_;

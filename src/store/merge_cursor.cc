@@ -4,19 +4,29 @@
 
 namespace remediator::store {
 
+// One section being read: entries [pos, end) of `section` still to come, in the cursor's
+// direction (backward: through order_idx, runs of equal timestamps in arrival order).
 struct MergeCursor::Active {
-  std::shared_ptr<const Section> section;
-  std::vector<uint32_t> order_idx;  // iteration order (indices into section)
-  size_t pos = 0;
+  Section owned;                             // a sealed section read for this cursor ...
+  std::shared_ptr<const Section> ready;      // ... or a head snapshot
+  const Section* section = nullptr;          // whichever it is
+  std::vector<uint32_t> order_idx;           // backward only
+  uint32_t pos = 0, end = 0;
   uint32_t order = 0;
-  size_t index() const { return order_idx[pos]; }
-  int64_t ts() const { return section->timestamp(index()); }
+  int64_t ts = 0;                            // of the current entry
+  uint32_t index() const { return order_idx.empty() ? pos : order_idx[pos]; }
+  // Moves to the next entry; false when done.
+  bool Advance() {
+    if (++pos >= end) return false;
+    ts = section->timestamp(index());
+    return true;
+  }
 };
 
 MergeCursor::MergeCursor(std::vector<CursorSource> sources, int64_t start_ns, int64_t end_ns,
-                         logql::Direction direction)
+                         logql::Direction direction, SectionDecompressor& decompressor)
     : start_(start_ns), end_(end_ns), backward_(direction == logql::Direction::kBackward),
-      pending_(std::move(sources)) {
+      decompressor_(decompressor), pending_(std::move(sources)) {
   if (backward_) {
     std::stable_sort(pending_.begin(), pending_.end(), [](const CursorSource& a, const CursorSource& b) {
       return a.max_ts != b.max_ts ? a.max_ts > b.max_ts : a.order < b.order;
@@ -28,34 +38,44 @@ MergeCursor::MergeCursor(std::vector<CursorSource> sources, int64_t start_ns, in
   }
 }
 
-MergeCursor::~MergeCursor() = default;
+MergeCursor::~MergeCursor() {
+  for (auto& a : heap_) Retire(std::move(a));
+}
 
 bool MergeCursor::Before(const Active& a, const Active& b) const {
-  const int64_t ta = a.ts(), tb = b.ts();
-  if (ta != tb) return backward_ ? ta > tb : ta < tb;
+  if (a.ts != b.ts) return backward_ ? a.ts > b.ts : a.ts < b.ts;
   return a.order < b.order;
 }
 
-int64_t MergeCursor::TopTs() const { return heap_.front()->ts(); }
+void MergeCursor::Retire(std::unique_ptr<Active> done) {
+  if (done->owned.size() > 0) decompressor_.Recycle(std::move(done->owned));
+}
 
 Status MergeCursor::Load(const CursorSource& src) {
-  std::shared_ptr<const Section> section = src.ready;
-  if (!section) {
-    auto read = src.block->ReadSection(src.section);
+  auto active = std::make_unique<Active>();
+  if (src.ready) {
+    active->ready = src.ready;
+    active->section = src.ready.get();
+  } else {
+    auto read = src.block->ReadSection(src.section, decompressor_);
     if (!read.ok()) return read.status();
-    section = std::make_shared<const Section>(std::move(read).value());
+    active->owned = std::move(read).value();
+    active->section = &active->owned;
   }
-  const auto& ts = section->timestamps();  // sorted ascending (stable)
+  const auto& ts = active->section->timestamps();  // sorted ascending (stable)
   const auto b = static_cast<uint32_t>(std::lower_bound(ts.begin(), ts.end(), start_) - ts.begin());
   const auto e = static_cast<uint32_t>(std::lower_bound(ts.begin(), ts.end(), end_) - ts.begin());
-  if (b >= e) return Status::Ok();
-  auto active = std::make_unique<Active>();
+  if (b >= e) {
+    Retire(std::move(active));
+    return Status::Ok();
+  }
   active->order = src.order;
-  active->order_idx.reserve(e - b);
   if (!backward_) {
-    for (uint32_t i = b; i < e; ++i) active->order_idx.push_back(i);
+    active->pos = b;
+    active->end = e;
   } else {
     // Newest first; a run of equal timestamps keeps its arrival order.
+    active->order_idx.reserve(e - b);
     uint32_t hi = e;
     while (hi > b) {
       uint32_t lo = hi - 1;
@@ -63,11 +83,12 @@ Status MergeCursor::Load(const CursorSource& src) {
       for (uint32_t i = lo; i < hi; ++i) active->order_idx.push_back(i);
       hi = lo;
     }
+    active->pos = 0;
+    active->end = e - b;
   }
-  active->section = std::move(section);
+  active->ts = ts[active->index()];
   heap_.push_back(std::move(active));
-  std::push_heap(heap_.begin(), heap_.end(),
-                 [this](const auto& a, const auto& b) { return Before(*b, *a); });
+  std::push_heap(heap_.begin(), heap_.end(), [this](const auto& x, const auto& y) { return HeapBefore(x, y); });
   return Status::Ok();
 }
 
@@ -75,7 +96,7 @@ Status MergeCursor::LoadDue() {
   while (next_pending_ < pending_.size()) {
     const CursorSource& next = pending_[next_pending_];
     if (!heap_.empty()) {
-      const int64_t top = TopTs();
+      const int64_t top = heap_.front()->ts;
       if (backward_ ? next.max_ts < top : next.min_ts > top) break;
     }
     ++next_pending_;
@@ -93,28 +114,41 @@ Status MergeCursor::Prime(bool& has_entry) {
 
 bool MergeCursor::Next(logql::EntryView& out) {
   if (!status_.ok()) return false;
-  auto cmp = [this](const auto& a, const auto& b) { return Before(*b, *a); };
   if (advance_top_) {
     advance_top_ = false;
-    std::pop_heap(heap_.begin(), heap_.end(), cmp);
-    Active& a = *heap_.back();
-    if (++a.pos >= a.order_idx.size()) {
-      heap_.pop_back();
+    auto cmp = [this](const auto& x, const auto& y) { return HeapBefore(x, y); };
+    if (heap_.size() == 1) {  // one section at a time: no heap to keep
+      if (!heap_.front()->Advance()) {
+        Retire(std::move(heap_.front()));
+        heap_.clear();
+      }
     } else {
-      std::push_heap(heap_.begin(), heap_.end(), cmp);
+      std::pop_heap(heap_.begin(), heap_.end(), cmp);
+      if (heap_.back()->Advance()) {
+        std::push_heap(heap_.begin(), heap_.end(), cmp);
+      } else {
+        Retire(std::move(heap_.back()));
+        heap_.pop_back();
+      }
     }
   }
-  if (Status st = LoadDue(); !st.ok()) {
-    status_ = st;
-    return false;
+  if (next_pending_ < pending_.size()) {
+    if (Status st = LoadDue(); !st.ok()) {
+      status_ = st;
+      return false;
+    }
   }
   if (heap_.empty()) return false;
   const Active& top = *heap_.front();
-  const size_t i = top.index();
-  out.timestamp_ns = top.section->timestamp(i);
+  const uint32_t i = top.index();
+  out.timestamp_ns = top.ts;
   out.line = top.section->line(i);
-  top.section->StructuredMetadata(i, sm_);
-  out.structured_metadata = sm_;
+  if (top.section->has_metadata()) {
+    top.section->StructuredMetadata(i, sm_);
+    out.structured_metadata = sm_;
+  } else {
+    out.structured_metadata = {};
+  }
   advance_top_ = true;
   return true;
 }

@@ -25,8 +25,10 @@ struct CursorSource {
 
 class MergeCursor final : public logql::EntryCursor {
  public:
+  // Sealed sections are read with `decompressor`, which must outlive the cursor (one per
+  // thread: a Select's cursors share one).
   MergeCursor(std::vector<CursorSource> sources, int64_t start_ns, int64_t end_ns,
-              logql::Direction direction);
+              logql::Direction direction, SectionDecompressor& decompressor);
   ~MergeCursor() override;
   // Positions on the first entry; `has_entry` false when there is none. Error when a section
   // cannot be read.
@@ -38,12 +40,16 @@ class MergeCursor final : public logql::EntryCursor {
  private:
   struct Active;
   bool Before(const Active& a, const Active& b) const;  // a comes first
+  bool HeapBefore(const std::unique_ptr<Active>& a, const std::unique_ptr<Active>& b) const {
+    return Before(*b, *a);  // std heaps keep the greatest on top
+  }
   Status LoadDue();
   Status Load(const CursorSource& src);
-  int64_t TopTs() const;
+  void Retire(std::unique_ptr<Active> done);  // its section's memory goes back for reuse
 
   int64_t start_, end_;
   bool backward_;
+  SectionDecompressor& decompressor_;
   std::vector<CursorSource> pending_;  // in load order, front = next
   size_t next_pending_ = 0;
   std::vector<std::unique_ptr<Active>> heap_;

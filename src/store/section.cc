@@ -39,19 +39,14 @@ Result<Section> Section::Decode(std::unique_ptr<char[]> raw, size_t size) {
   Section s;
   s.raw_ = std::move(raw);
   s.raw_size_ = size;
+  s.raw_capacity_ = size;
   REMEDIATOR_RETURN_IF_ERROR(s.DecodeOwned());
   return s;
 }
 
 Result<Section> Section::DecompressAndDecode(std::string_view compressed, size_t size) {
-  const unsigned long long content = ZSTD_getFrameContentSize(compressed.data(), compressed.size());
-  if (content == ZSTD_CONTENTSIZE_ERROR || content == ZSTD_CONTENTSIZE_UNKNOWN || content != size) {
-    return DataLoss("zstd: bad frame header");
-  }
-  auto buf = std::unique_ptr<char[]>(new char[size]);  // not zero-filled: zstd writes it all
-  const size_t n = ZSTD_decompress(buf.get(), size, compressed.data(), compressed.size());
-  if (ZSTD_isError(n) || n != size) return DataLoss(fmt::format("zstd: {}", ZSTD_getErrorName(n)));
-  return Decode(std::move(buf), size);
+  SectionDecompressor decompressor;
+  return decompressor.DecompressAndDecode(compressed, size);
 }
 
 Status Section::DecodeOwned() {
@@ -64,6 +59,7 @@ Status Section::DecodeOwned() {
   s.line_off_.resize(n);
   s.line_len_.resize(n);
   s.sm_begin_.resize(n + 1);
+  s.sm_.clear();
   int64_t ts = 0;
   for (uint64_t i = 0; i < n; ++i) {
     int64_t delta;
@@ -103,6 +99,42 @@ void Section::StructuredMetadata(size_t i, std::vector<Label>& out) const {
   for (uint32_t k = sm_begin_[i]; k < sm_begin_[i + 1]; ++k) {
     out.push_back(Label{std::string(sm_[k].first), std::string(sm_[k].second)});
   }
+}
+
+SectionDecompressor::SectionDecompressor() : dctx_(ZSTD_createDCtx()) {}
+SectionDecompressor::~SectionDecompressor() { ZSTD_freeDCtx(static_cast<ZSTD_DCtx*>(dctx_)); }
+
+Result<Section> SectionDecompressor::DecompressAndDecode(std::string_view compressed, size_t size) {
+  const unsigned long long content = ZSTD_getFrameContentSize(compressed.data(), compressed.size());
+  if (content == ZSTD_CONTENTSIZE_ERROR || content == ZSTD_CONTENTSIZE_UNKNOWN || content != size) {
+    return DataLoss("zstd: bad frame header");
+  }
+  Section s;
+  if (!spare_.empty()) {
+    s = std::move(spare_.back());
+    spare_.pop_back();
+  }
+  if (s.raw_capacity_ < size) {
+    s.raw_capacity_ = size + size / 4;
+    s.raw_ = std::unique_ptr<char[]>(new char[s.raw_capacity_]);  // not zero-filled: zstd writes it
+  }
+  s.raw_size_ = size;
+  const size_t n = ZSTD_decompressDCtx(static_cast<ZSTD_DCtx*>(dctx_), s.raw_.get(), size, compressed.data(),
+                                       compressed.size());
+  if (ZSTD_isError(n) || n != size) {
+    Recycle(std::move(s));
+    return DataLoss(fmt::format("zstd: {}", ZSTD_getErrorName(n)));
+  }
+  if (Status st = s.DecodeOwned(); !st.ok()) {
+    Recycle(std::move(s));
+    return st;
+  }
+  return s;
+}
+
+void SectionDecompressor::Recycle(Section section) {
+  // A few spares cover the sections a merge holds at once; a rare huge one is let go.
+  if (spare_.size() < 4 && section.raw_capacity_ <= (16u << 20)) spare_.push_back(std::move(section));
 }
 
 SectionCompressor::SectionCompressor(int level) : level_(level), cctx_(ZSTD_createCCtx()) {}

@@ -44,17 +44,44 @@ class Section {
   // Decodes entry i's structured metadata into out (cleared first).
   void StructuredMetadata(size_t i, std::vector<Label>& out) const;
   const std::vector<int64_t>& timestamps() const { return ts_; }
+  // False when no entry has structured metadata (StructuredMetadata would give nothing).
+  bool has_metadata() const { return !sm_.empty(); }
 
  private:
+  friend class SectionDecompressor;
   Status DecodeOwned();  // decodes raw_ / raw_size_ (set by the caller)
 
   std::unique_ptr<char[]> raw_;
   size_t raw_size_ = 0;
+  size_t raw_capacity_ = 0;  // of raw_
   std::vector<int64_t> ts_;
   std::vector<uint64_t> line_off_;
   std::vector<uint32_t> line_len_;
   std::vector<uint32_t> sm_begin_;  // index into sm_, size()+1 entries
   std::vector<std::pair<std::string_view, std::string_view>> sm_;
+};
+
+// Decompresses and decodes sections for one reader (one thread at a time): one zstd context
+// for all of them, one buffer for the compressed frames, and the memory of finished sections
+// (their buffers and columns) reused for the next ones, so a query reading thousands of
+// sections does not allocate, and fault in, fresh memory for each.
+class SectionDecompressor {
+ public:
+  SectionDecompressor();
+  ~SectionDecompressor();
+  SectionDecompressor(const SectionDecompressor&) = delete;
+  SectionDecompressor& operator=(const SectionDecompressor&) = delete;
+  // Like Section::DecompressAndDecode.
+  Result<Section> DecompressAndDecode(std::string_view compressed, size_t size);
+  // Takes back a section that is no longer needed; its memory backs a later one.
+  void Recycle(Section section);
+  // A buffer for the caller to read a compressed frame into.
+  std::string& frame_buffer() { return frame_; }
+
+ private:
+  void* dctx_;  // ZSTD_DCtx
+  std::string frame_;
+  std::vector<Section> spare_;
 };
 
 // Encodes and zstd-compresses sections, reusing one compression context, one scratch buffer

@@ -88,6 +88,11 @@ class Store final : public logql::StreamSource {
 
   // logql::StreamSource. Thread-safe.
   Status Select(const logql::StreamSelection& selection, const Visitor& visit) const override;
+  // Cuts [start, end) into up to n time spans holding about equal uncompressed bytes of the
+  // selected streams, cut where a block's sections begin (so few sections are read by two
+  // parts). Each part is an ordinary time range: entries come in order, any_order stays
+  // false, and the parts together are exactly the whole selection.
+  std::vector<logql::StreamSelection> Split(const logql::StreamSelection& selection, int n) const override;
 
   // Label sets of the streams matching all matchers (all streams when empty).
   std::vector<Labels> Streams(std::span<const LabelMatcher> matchers) const;

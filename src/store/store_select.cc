@@ -2,6 +2,7 @@
 // entries in [start, end) from the sealed sections and a snapshot of the head
 // (docs/formats/store.md, "Reading").
 #include <algorithm>
+#include <unordered_map>
 #include <mutex>
 #include <shared_mutex>
 
@@ -95,8 +96,10 @@ Status Store::Select(const logql::StreamSelection& selection, const Visitor& vis
       plan.push_back(std::move(p));
     }
   }
+  SectionDecompressor decompressor;  // for every cursor of this call, one after another
   for (Planned& p : plan) {
-    MergeCursor cursor(std::move(p.sources), selection.start_ns, selection.end_ns, selection.direction);
+    MergeCursor cursor(std::move(p.sources), selection.start_ns, selection.end_ns, selection.direction,
+                       decompressor);
     bool has_entry = false;
     REMEDIATOR_RETURN_IF_ERROR(cursor.Prime(has_entry));
     if (!has_entry) continue;
@@ -104,6 +107,70 @@ Status Store::Select(const logql::StreamSelection& selection, const Visitor& vis
     REMEDIATOR_RETURN_IF_ERROR(cursor.status());
   }
   return Status::Ok();
+}
+
+std::vector<logql::StreamSelection> Store::Split(const logql::StreamSelection& selection, int n) const {
+  std::vector<logql::StreamSelection> out;
+  if (n <= 1 || selection.start_ns >= selection.end_ns) {
+    out.push_back(selection);
+    return out;
+  }
+  // What a part reads: per block, the selected sections in range (read together, as they
+  // cover about the same time), and the head; each weighed by its uncompressed bytes.
+  struct Group {
+    int64_t min_ts = INT64_MAX;
+    uint64_t bytes = 0;
+  };
+  std::vector<Group> groups;
+  {
+    std::shared_lock lock(mu_);
+    std::unordered_map<const BlockFile*, size_t> group_of;
+    Group head;
+    for (uint32_t id : MatchingStreams(selection.matchers)) {
+      const StreamState& s = *streams_[id];
+      for (const SectionRef& r : s.sections) {
+        if (r.max_ts < selection.start_ns || r.min_ts >= selection.end_ns) continue;
+        auto [it, added] = group_of.emplace(r.block.get(), groups.size());
+        if (added) groups.emplace_back();
+        Group& g = groups[it->second];
+        g.min_ts = std::min(g.min_ts, r.min_ts);
+        g.bytes += r.block->index().sections[r.section].raw_bytes;
+      }
+      if (!s.head.empty() && s.head_max >= selection.start_ns && s.head_min < selection.end_ns) {
+        head.min_ts = std::min(head.min_ts, s.head_min);
+        head.bytes += s.head_lines.size() + s.head.size();
+      }
+    }
+    if (head.bytes > 0) groups.push_back(head);
+  }
+  uint64_t total = 0;
+  for (Group& g : groups) {
+    g.min_ts = std::max(g.min_ts, selection.start_ns);
+    total += g.bytes;
+  }
+  std::sort(groups.begin(), groups.end(), [](const Group& a, const Group& b) { return a.min_ts < b.min_ts; });
+  // Cut before the group whose middle crosses the next k/n of the bytes, at its first
+  // entry's time: cuts rise strictly inside (start, end).
+  std::vector<int64_t> cuts{selection.start_ns};
+  uint64_t before = 0;
+  for (const Group& g : groups) {
+    const size_t k = cuts.size();
+    if (k >= static_cast<size_t>(n)) break;
+    const double target = static_cast<double>(total) * static_cast<double>(k) / n;
+    if (static_cast<double>(before) + static_cast<double>(g.bytes) / 2 >= target && g.min_ts > cuts.back() &&
+        g.min_ts < selection.end_ns) {
+      cuts.push_back(g.min_ts);
+    }
+    before += g.bytes;
+  }
+  cuts.push_back(selection.end_ns);
+  for (size_t i = 0; i + 1 < cuts.size(); ++i) {
+    logql::StreamSelection part = selection;
+    part.start_ns = cuts[i];
+    part.end_ns = cuts[i + 1];
+    out.push_back(std::move(part));
+  }
+  return out;
 }
 
 }  // namespace remediator::store
