@@ -103,10 +103,15 @@ names=(a b c)
 for i in 0 1 2; do
   q=${queries[$i]}
   run "(${names[$i]}) query --store" "$remediator" query "$q" --store "$store" "${qargs[@]}"
+  read -r store_wall store_user store_sys _ < "$data/time.txt"
   jq -S '.data.result' "$data/out.txt" > "$data/q-store.json"
   run "(${names[$i]}) query --file --time-field StartUTC" "$remediator" query "$q" \
     --file "$file:{job=\"traefik-access\"}" --time-field StartUTC "${qargs[@]}"
+  read -r file_wall file_user file_sys _ < "$data/time.txt"
   jq -S '.data.result' "$data/out.txt" > "$data/q-file.json"
+  awk -v sw="$store_wall" -v su="$store_user" -v ss="$store_sys" -v fw="$file_wall" -v fu="$file_user" \
+    -v fs="$file_sys" 'BEGIN { if (fw <= 0) fw = 0.001; if (fu + fs <= 0) fu = 0.001
+    printf "  store / file: %.2fx the wall time, %.2fx the CPU-s (target: wall <= 1.00x)\n", sw / fw, (su + ss) / (fu + fs) }'
   if cmp -s "$data/q-store.json" "$data/q-file.json"; then
     echo "  same result from both"
   else
