@@ -24,7 +24,13 @@ Result<std::unique_ptr<Shipping>> Shipping::Open(const pipeline::PromtailConfig&
       so.dir = config.storage.path;
       so.retention_ns = config.storage.retention_ns;
       so.clock = &clock;
-      if (config.clients.empty()) so.block_bytes = kStoreOnlyBlockBytes;
+      if (config.clients.empty()) {
+        so.block_bytes = kStoreOnlyBlockBytes;
+        // The shipper commits on the store sink's thread while it reads the next batch: the
+        // two cores are busy already, and a second sealing thread would cost its memory
+        // (a compressor and its buffers) for little.
+        so.seal_threads = 1;
+      }
       Result<std::unique_ptr<store::Store>> opened = store::Store::Open(so);
       if (!opened.ok()) {
         return Status(opened.status().code(), config.storage.path + ": " + opened.status().message());

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <string>
 
 namespace remediator::pipeline {
 
@@ -87,6 +88,19 @@ int64_t FileTailer::position() const {
   if (fd_ < 0 || path_missing_) return -1;
   if (!newer_.empty()) return 0;
   return committed_offset();
+}
+
+std::string FileTailer::identity() const {
+  if (fd_ < 0 || path_missing_) return "";
+  if (!newer_.empty()) return std::to_string(newer_.back().dev) + ":" + std::to_string(newer_.back().ino);
+  return std::to_string(dev_) + ":" + std::to_string(ino_);
+}
+
+bool FileTailer::IsFileAt(std::string_view identity, const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return false;
+  const size_t colon = identity.find(':');
+  return colon != std::string_view::npos && identity.substr(colon + 1) == std::to_string(st.st_ino);
 }
 
 int64_t FileTailer::remaining_bytes() const {

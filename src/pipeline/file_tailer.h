@@ -62,6 +62,11 @@ class FileTailer {
   int64_t position() const;
   // The first byte not yet handed on in the file being read now.
   int64_t committed_offset() const;
+  // "dev:inode" of the file position() is an offset in ("" when position() is -1).
+  std::string identity() const;
+  // Whether `identity` (as identity() wrote it) names the file now at `path`: the same inode
+  // (the device number may change across reboots). False when nothing is at the path.
+  static bool IsFileAt(std::string_view identity, const std::string& path);
   // Reading lags the path: the file being read is no longer at the path (renamed or
   // deleted) and has not been read to its end yet.
   bool behind() const { return fd_ >= 0 && (path_missing_ || !newer_.empty()); }

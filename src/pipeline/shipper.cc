@@ -19,7 +19,10 @@ Shipper::Shipper(const PromtailConfig& config, std::vector<Sink*> sinks, const C
                  ShipMetrics* metrics, ShipperOptions options)
     : config_(config), sinks_(std::move(sinks)), clock_(clock), metrics_(metrics), options_(std::move(options)) {}
 
-Shipper::~Shipper() = default;
+Shipper::~Shipper() {
+  // The committer thread may still read the batch in flight, which this object owns.
+  if (inflight_ == InFlight::kRunning) (void)options_.store_sink->Wait();
+}
 
 Result<std::unique_ptr<Shipper>> Shipper::Create(const PromtailConfig& config, std::vector<Sink*> sinks,
                                                  const Clock& clock, ShipMetrics* metrics,
@@ -47,8 +50,12 @@ Result<std::unique_ptr<Shipper>> Shipper::Create(const PromtailConfig& config, s
   if (s->options_.store_sink != nullptr) {
     for (const store::Checkpoint& cp : s->options_.store_sink->Checkpoints()) {
       s->store_checkpoints_[cp.source] = cp.offset;
-      if (s->sinks_.size() == 1) s->positions_.Set(cp.source, cp.offset);
+      if (s->sinks_.size() == 1) {
+        s->positions_.Set(cp.source, cp.offset);
+        if (!cp.identity.empty()) s->resume_identities_[cp.source] = cp.identity;
+      }
     }
+    s->async_store_ = s->sinks_.size() == 1 && !s->options_.dry_run;
   }
   for (const ScrapeConfig& sc : s->config_.scrape_configs) {
     StageContext ctx;
@@ -85,8 +92,13 @@ void Shipper::Rescan() {
         if (!t.path_exclude.empty() && GlobMatch(t.path_exclude, path)) continue;
         if (!seen.insert(path).second) continue;  // the first target that matches wins
         if (files_.count(path)) continue;
+        int64_t start = positions_.Get(path);
+        if (auto id = resume_identities_.find(path); id != resume_identities_.end()) {
+          if (start > 0 && !FileTailer::IsFileAt(id->second, path)) start = 0;  // another file now
+          resume_identities_.erase(id);
+        }
         File f;
-        f.tailer = std::make_unique<FileTailer>(path, positions_.Get(path), options_.tailer);
+        f.tailer = std::make_unique<FileTailer>(path, start, options_.tailer);
         f.job = j;
         f.labels = t.labels;
         SetLabel(f.labels, "filename", path);
@@ -141,12 +153,16 @@ void Shipper::Consume(PipelineEntry& e) {
   if (count_ == entries_.size()) entries_.emplace_back();
   LogEntry& slot = entries_[count_++];
   slot.timestamp_ns = e.entry.timestamp_ns;
-  // The line is copied, into a slot that grows to the line's exact size (assign would double
-  // it): swapping buffers with the pipeline's entry was measured to cost 7 MiB more RSS.
-  // The label sets are taken (Consume may modify the entry): the slot's old ones are
-  // overwritten with the next line's.
+  // The line is copied, into a slot that grows to the line's size plus an eighth (assign
+  // would double it; the exact size would make the slot grow again at the next longer line,
+  // a malloc and free per line or so): swapping buffers with the pipeline's entry was
+  // measured to cost 7 MiB more RSS. The label sets are taken (Consume may modify the
+  // entry): the slot's old ones are overwritten with the next line's.
   if (e.entry.line.size() > slot.line.capacity()) {
-    slot.line = std::string(e.entry.line);
+    std::string grown;
+    grown.reserve(e.entry.line.size() + e.entry.line.size() / 8);
+    grown.assign(e.entry.line);
+    slot.line.swap(grown);
   } else {
     slot.line.assign(e.entry.line);
   }
@@ -179,11 +195,85 @@ void Shipper::CutBatch() {
   pending_ = true;
   acked_.assign(sinks_.size(), false);
   pending_positions_ = Snapshot();
-  attempts_ = 0;
-  next_attempt_ns_ = now_ns_;
+  if (inflight_ != InFlight::kFailed) {  // else the backoff of the failed batch goes on
+    attempts_ = 0;
+    next_attempt_ns_ = now_ns_;
+  }
+}
+
+std::vector<store::Checkpoint> Shipper::CheckpointsOf(const std::map<std::string, int64_t>& positions) const {
+  std::vector<store::Checkpoint> cps;
+  cps.reserve(positions.size());
+  for (const auto& [path, off] : positions) {
+    auto f = files_.find(path);
+    cps.push_back(store::Checkpoint{path, f == files_.end() ? "" : f->second.tailer->identity(),
+                                    std::max<int64_t>(off, 0)});
+  }
+  return cps;
+}
+
+bool Shipper::SubmitToStore() {
+  if (!SettleInFlight(true)) return false;
+  ++attempts_;
+  entries_.swap(inflight_entries_);
+  inflight_count_ = count_;
+  inflight_positions_ = std::move(pending_positions_);
+  inflight_checkpoints_ = CheckpointsOf(inflight_positions_);
+  options_.store_sink->Submit(std::span<const LogEntry>(inflight_entries_.data(), inflight_count_),
+                              inflight_checkpoints_);
+  inflight_ = InFlight::kRunning;
+  pending_ = false;
+  pending_positions_.clear();
+  count_ = 0;
+  batch_bytes_ = 0;
+  return true;
+}
+
+bool Shipper::SettleInFlight(bool wait) {
+  if (inflight_ == InFlight::kFailed) {
+    if (now_ns_ < next_attempt_ns_) return false;
+    ++attempts_;
+    options_.store_sink->Submit(std::span<const LogEntry>(inflight_entries_.data(), inflight_count_),
+                                inflight_checkpoints_);
+    inflight_ = InFlight::kRunning;
+  }
+  if (inflight_ == InFlight::kNone) return true;
+  if (!wait && !options_.store_sink->Done()) return false;
+  const Status st = options_.store_sink->Wait();
+  const std::string_view name = options_.store_sink->name();
+  if (st.ok() || st.code() == StatusCode::kInvalidArgument) {
+    if (st.ok()) {
+      for (const store::Checkpoint& cp : inflight_checkpoints_) store_checkpoints_[cp.source] = cp.offset;
+      if (metrics_ != nullptr) metrics_->AddSent(name, inflight_count_);
+    } else {
+      if (metrics_ != nullptr) metrics_->AddDropped(name, inflight_count_);
+      fmt::print(stderr, "remediator ship: {} rejected a batch of {} entries: {}\n", name, inflight_count_,
+                 st.message());
+    }
+    ApplyPositions(inflight_positions_);
+    inflight_ = InFlight::kNone;
+    inflight_count_ = 0;
+    inflight_positions_.clear();
+    attempts_ = 0;
+    return true;
+  }
+  inflight_ = InFlight::kFailed;
+  if (metrics_ != nullptr) metrics_->AddRetried(name, inflight_count_);
+  if (attempts_ == 1 || attempts_ % 10 == 0) {
+    fmt::print(stderr, "remediator ship: {} failed, will retry: {}\n", name, st.ToString());
+  }
+  ScheduleRetry();
+  return false;
+}
+
+void Shipper::ScheduleRetry() {
+  int64_t delay = options_.retry_min_ns;
+  for (int k = 1; k < attempts_ && delay < options_.retry_max_ns; ++k) delay *= 2;
+  next_attempt_ns_ = now_ns_ + std::min(delay, options_.retry_max_ns);
 }
 
 bool Shipper::TrySend() {
+  if (async_store_) return SubmitToStore();
   std::span<const LogEntry> batch(entries_.data(), count_);
   bool all = true;
   ++attempts_;
@@ -191,11 +281,7 @@ bool Shipper::TrySend() {
     if (acked_[i] || options_.dry_run || count_ == 0) continue;
     Status st;
     if (options_.store_sink != nullptr && static_cast<Sink*>(options_.store_sink) == sinks_[i]) {
-      std::vector<store::Checkpoint> cps;
-      cps.reserve(pending_positions_.size());
-      for (const auto& [path, off] : pending_positions_) {
-        cps.push_back(store::Checkpoint{path, "", std::max<int64_t>(off, 0)});
-      }
+      const std::vector<store::Checkpoint> cps = CheckpointsOf(pending_positions_);
       st = options_.store_sink->SendWithCheckpoints(batch, cps);
       if (st.ok()) {
         for (const store::Checkpoint& cp : cps) store_checkpoints_[cp.source] = cp.offset;
@@ -220,9 +306,7 @@ bool Shipper::TrySend() {
     }
   }
   if (!all) {
-    int64_t delay = options_.retry_min_ns;
-    for (int k = 1; k < attempts_ && delay < options_.retry_max_ns; ++k) delay *= 2;
-    next_attempt_ns_ = now_ns_ + std::min(delay, options_.retry_max_ns);
+    ScheduleRetry();
     return false;
   }
   Commit();
@@ -272,6 +356,7 @@ Result<bool> Shipper::Step() {
     worked = true;
     if (!TrySend()) return true;
   }
+  if (inflight_ != InFlight::kNone) SettleInFlight(false);  // a commit that ended meanwhile
   for (auto& [path, f] : files_) {
     if (now_ns_ < throttle_.until_ns()) break;  // a limit stage asked to wait
     ReadFile(path, f);
@@ -286,9 +371,12 @@ Result<bool> Shipper::Step() {
     CutBatch();
     worked = true;
     TrySend();
-  } else if (count_ == 0 && !pending_) {
+  } else if (count_ == 0 && !pending_ && inflight_ == InFlight::kNone) {
     // Nothing waits: what was read is all delivered (or dropped by stages).
     ApplyPositions(Snapshot());
+  } else if (!worked && inflight_ == InFlight::kRunning) {
+    SettleInFlight(true);  // nothing else to do: let the commit end, so its positions apply
+    worked = true;
   }
   if (now_ns_ >= next_sync_ns_) {
     next_sync_ns_ = now_ns_ + config_.positions.sync_period_ns;
@@ -299,15 +387,16 @@ Result<bool> Shipper::Step() {
 
 Status Shipper::SendPending(int max_attempts) {
   Status last;
-  for (int i = 0; pending_ && i < max_attempts; ++i) {
-    if (TrySend()) return Status::Ok();
-    last = Unavailable(fmt::format("a batch of {} entries could not be delivered after {} attempts", count_, i + 1));
+  for (int i = 0; (pending_ || inflight_ != InFlight::kNone) && i < max_attempts; ++i) {
+    if ((!pending_ || TrySend()) && SettleInFlight(true) && !pending_) return Status::Ok();
+    last = Unavailable(fmt::format("a batch of {} entries could not be delivered after {} attempts",
+                                   pending_ ? count_ : inflight_count_, i + 1));
     // Wait out the backoff, bounded, in real time (this is the end of a run).
     int64_t wait = std::min<int64_t>(next_attempt_ns_ - now_ns_, kNanosPerSecond);
     if (wait > 0 && i + 1 < max_attempts) ::usleep(static_cast<useconds_t>(wait / 1000));
     now_ns_ = clock_.NowNs();
   }
-  return pending_ ? last : Status::Ok();
+  return pending_ || inflight_ != InFlight::kNone ? last : Status::Ok();
 }
 
 Status Shipper::Flush(int max_attempts) {
@@ -340,15 +429,16 @@ Status Shipper::SyncStoreCheckpoints() {
   if (options_.store_sink == nullptr || options_.dry_run) return Status::Ok();
   // Positions that moved without a batch (lines dropped by stages, files deleted) reach the
   // store's checkpoints too, so a restart from them starts where the positions file would.
-  std::vector<store::Checkpoint> cps;
+  std::map<std::string, int64_t> moved;
   for (const auto& [path, off] : store_checkpoints_) {
     int64_t want = std::max<int64_t>(positions_.Get(path), 0);
-    if (want != off) cps.push_back(store::Checkpoint{path, "", want});
+    if (want != off) moved[path] = want;
   }
   for (const auto& [path, off] : positions_.all()) {
-    if (!store_checkpoints_.count(path) && off > 0) cps.push_back(store::Checkpoint{path, "", off});
+    if (!store_checkpoints_.count(path) && off > 0) moved[path] = off;
   }
-  if (cps.empty()) return Status::Ok();
+  if (moved.empty()) return Status::Ok();
+  const std::vector<store::Checkpoint> cps = CheckpointsOf(moved);
   REMEDIATOR_RETURN_IF_ERROR(options_.store_sink->SendWithCheckpoints({}, cps));
   for (const store::Checkpoint& cp : cps) store_checkpoints_[cp.source] = cp.offset;
   return Status::Ok();
@@ -390,7 +480,7 @@ ShipProgress Shipper::progress() const {
 
 int64_t Shipper::NextDeadlineNs() const {
   int64_t d = std::min(next_rescan_ns_, next_sync_ns_);
-  if (pending_) d = std::min(d, next_attempt_ns_);
+  if (pending_ || inflight_ == InFlight::kFailed) d = std::min(d, next_attempt_ns_);
   if (throttle_.until_ns() > 0) d = std::min(d, std::max(throttle_.until_ns(), clock_.NowNs()));
   if (count_ > 0) d = std::min(d, batch_started_ns_ + options_.batch_wait_ns);
   return d;

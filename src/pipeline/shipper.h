@@ -1,7 +1,9 @@
 // The shipper: discovers files by the scrape configs' globs, tails them, runs each job's
 // stages, batches the entries and hands the batches to the sinks; positions advance only
-// after every sink took the batch (at-least-once). Single-threaded and step-driven: Step()
-// does one round of work at the injected clock's time, so tests drive it without sleeping.
+// after every sink took the batch (at-least-once). Step-driven: Step() does one round of work
+// at the injected clock's time, so tests drive it without sleeping. One thread drives it;
+// when the store is the only sink, batches are committed on the store sink's thread while
+// the next one is read (pipelined), and their positions apply once committed.
 #pragma once
 
 #include <atomic>
@@ -20,6 +22,7 @@
 #include "pipeline/promtail_config.h"
 #include "pipeline/sink.h"
 #include "pipeline/stage_pipeline.h"
+#include "store/checkpoint.h"
 
 namespace remediator::pipeline {
 
@@ -105,6 +108,8 @@ class Shipper final : private LineHandler, private EntryConsumer {
   }
   // Tries to deliver the cut batch; true when it is done with (delivered or dropped).
   bool TrySend();
+  // Sets next_attempt_ns_ by the backoff for attempts_ failed attempts.
+  void ScheduleRetry();
   void Commit();
   Status SyncPositions();
   // Each tailed path's position to save (-1: forget the path).
@@ -116,6 +121,16 @@ class Shipper final : private LineHandler, private EntryConsumer {
   Status SendPending(int max_attempts);
   // Writes positions that moved without a batch into the store's checkpoints.
   Status SyncStoreCheckpoints();
+  // The store checkpoints of a positions snapshot (with each file's identity).
+  std::vector<store::Checkpoint> CheckpointsOf(const std::map<std::string, int64_t>& positions) const;
+  // Pipelined delivery into the store (async_store_): hands the cut batch to the store
+  // sink's committer thread once the batch before it is committed; false when that one
+  // failed (the cut batch then waits, as a failed batch does in TrySend).
+  bool SubmitToStore();
+  // Settles the batch in the store's hands: applies its positions once committed, resubmits
+  // it after a failure when the backoff allows. With `wait`, blocks until it is committed
+  // or has failed. True when no batch is in flight any more.
+  bool SettleInFlight(bool wait);
 
   PromtailConfig config_;
   std::vector<Sink*> sinks_;
@@ -147,6 +162,19 @@ class Shipper final : private LineHandler, private EntryConsumer {
   Throttle throttle_;        // set by limit stages that wait instead of dropping
   size_t last_read_ = 0;       // bytes read by the last ReadFile
   std::map<std::string, int64_t> store_checkpoints_;  // what the store holds
+  // When resuming from the store's checkpoints: the identity of the file each names. A file
+  // now at the path that is another one (rotated or replaced while we were down) is read
+  // from its start, not from the offset.
+  std::map<std::string, std::string> resume_identities_;
+  // Pipelined delivery: the store is the only sink, so a cut batch goes to its committer
+  // thread while the next one is read. The batch in its hands, and its positions snapshot:
+  enum class InFlight { kNone, kRunning, kFailed };
+  bool async_store_ = false;
+  InFlight inflight_ = InFlight::kNone;
+  std::vector<LogEntry> inflight_entries_;  // slots [0, inflight_count_) are the batch
+  size_t inflight_count_ = 0;
+  std::map<std::string, int64_t> inflight_positions_;
+  std::vector<store::Checkpoint> inflight_checkpoints_;
   uint64_t bytes_read_ = 0;
   uint64_t entries_total_ = 0;
 };

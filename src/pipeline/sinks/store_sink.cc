@@ -1,0 +1,58 @@
+#include "pipeline/sinks/store_sink.h"
+
+namespace remediator::pipeline::sinks {
+
+StoreSink::~StoreSink() {
+  {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return !submitted_ || done_; });
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (committer_.joinable()) committer_.join();
+}
+
+void StoreSink::Submit(std::span<const LogEntry> batch, std::vector<store::Checkpoint> checkpoints) {
+  {
+    std::lock_guard lock(mu_);
+    batch_ = batch;
+    checkpoints_ = std::move(checkpoints);
+    submitted_ = true;
+    done_ = false;
+    if (!committer_.joinable()) committer_ = std::thread([this] { RunCommitter(); });
+  }
+  cv_.notify_all();
+}
+
+bool StoreSink::Done() {
+  std::lock_guard lock(mu_);
+  return !submitted_ || done_;
+}
+
+Status StoreSink::Wait() {
+  std::unique_lock lock(mu_);
+  cv_.wait(lock, [&] { return !submitted_ || done_; });
+  if (!submitted_) return Status::Ok();
+  submitted_ = false;
+  done_ = false;
+  batch_ = {};
+  return std::move(status_);
+}
+
+void StoreSink::RunCommitter() {
+  std::unique_lock lock(mu_);
+  for (;;) {
+    cv_.wait(lock, [&] { return stop_ || (submitted_ && !done_); });
+    if (stop_) return;
+    const std::span<const LogEntry> batch = batch_;
+    const std::vector<store::Checkpoint> checkpoints = std::move(checkpoints_);
+    lock.unlock();
+    Status st = store_.Append(batch, checkpoints);
+    lock.lock();
+    status_ = std::move(st);
+    done_ = true;
+    cv_.notify_all();
+  }
+}
+
+}  // namespace remediator::pipeline::sinks
