@@ -136,11 +136,10 @@ void Shipper::Rescan() {
 void Shipper::OnLine(std::string_view line, bool truncated) {
   if (truncated && metrics_ != nullptr) metrics_->AddTruncated();
   PipelineEntry& e = scratch_;
-  if (line.size() > e.entry.line.capacity()) {
-    e.entry.line = std::string(line);  // exactly this size (assign would double the buffer)
-  } else {
-    e.entry.line.assign(line);
-  }
+  // Grown to the line's size plus an eighth (assign would double the buffer): the buffer
+  // goes on into a batch slot (Consume), which hands back the one it had.
+  if (line.size() > e.entry.line.capacity()) e.entry.line.reserve(line.size() + line.size() / 8);
+  e.entry.line.assign(line);
   e.entry.labels = current_->labels;
   e.entry.timestamp_ns = now_ns_;
   e.entry.structured_metadata.clear();
@@ -153,23 +152,26 @@ void Shipper::Consume(PipelineEntry& e) {
   if (count_ == entries_.size()) entries_.emplace_back();
   LogEntry& slot = entries_[count_++];
   slot.timestamp_ns = e.entry.timestamp_ns;
-  // The line is copied, into a slot that grows to the line's size plus an eighth (assign
-  // would double it; the exact size would make the slot grow again at the next longer line,
-  // a malloc and free per line or so): swapping buffers with the pipeline's entry was
-  // measured to cost 7 MiB more RSS. The label sets are taken (Consume may modify the
+  // The line's buffer is taken, and the slot's old one handed back for the next line (no
+  // copy), unless the line is much shorter than its buffer (an output stage shortened it):
+  // a kept 1 KB buffer per short line would add up, so such a line is copied into a slot
+  // of its size plus an eighth. Buffers grow by an eighth, never double (OnLine), so
+  // swapping costs little memory. The label sets are taken too (Consume may modify the
   // entry): the slot's old ones are overwritten with the next line's.
-  if (e.entry.line.size() > slot.line.capacity()) {
-    std::string grown;
-    grown.reserve(e.entry.line.size() + e.entry.line.size() / 8);
-    grown.assign(e.entry.line);
-    slot.line.swap(grown);
+  if (e.entry.line.size() * 2 >= e.entry.line.capacity()) {
+    slot.line.swap(e.entry.line);
+  } else if (e.entry.line.size() > slot.line.capacity() || slot.line.capacity() > 2 * e.entry.line.size() + 64) {
+    std::string fitted;
+    fitted.reserve(e.entry.line.size() + e.entry.line.size() / 8);
+    fitted.assign(e.entry.line);
+    slot.line.swap(fitted);
   } else {
     slot.line.assign(e.entry.line);
   }
   slot.labels.swap(e.entry.labels);
   slot.structured_metadata.swap(e.entry.structured_metadata);
   if (count_ == 1) batch_started_ns_ = now_ns_;
-  batch_bytes_ += static_cast<int64_t>(e.entry.line.size());
+  batch_bytes_ += static_cast<int64_t>(slot.line.size());
   ++entries_total_;
   if (options_.print) options_.print(slot);
 }

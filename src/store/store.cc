@@ -9,6 +9,7 @@
 #include <thread>
 #include <cinttypes>
 #include <cstdio>
+#include <cstring>
 #include <mutex>
 #include <numeric>
 
@@ -41,14 +42,34 @@ bool ParseSeq(std::string_view name, std::string_view prefix, std::string_view s
   return true;
 }
 
+// The hash of a label set for the in-memory stream map (never stored): 8 bytes at a time
+// with a multiply-xorshift per word, several times cheaper than std::hash per string on the
+// short strings labels are (Intern runs once per appended entry).
 uint64_t HashLabels(const Labels& labels) {
-  uint64_t h = labels.size();
-  auto mix = [&h](std::string_view s) {
-    h ^= std::hash<std::string_view>{}(s) + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+  auto mix = [](uint64_t h, uint64_t v) {
+    h = (h ^ v) * 0x9e3779b97f4a7c15ull;
+    return h ^ (h >> 32);
   };
+  auto bytes = [&mix](uint64_t h, std::string_view s) {
+    h = mix(h, s.size());
+    const char* p = s.data();
+    size_t n = s.size();
+    for (; n >= 8; p += 8, n -= 8) {
+      uint64_t v;
+      std::memcpy(&v, p, 8);
+      h = mix(h, v);
+    }
+    if (n > 0) {
+      uint64_t v = 0;
+      std::memcpy(&v, p, n);
+      h = mix(h, v);
+    }
+    return h;
+  };
+  uint64_t h = labels.size();
   for (const Label& l : labels) {
-    mix(l.name);
-    mix(l.value);
+    h = bytes(h, l.name);
+    h = bytes(h, l.value);
   }
   return h;
 }

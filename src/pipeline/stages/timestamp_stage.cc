@@ -143,14 +143,17 @@ class TimestampStage final : public Stage {
         source_(std::move(source)),
         parsers_(std::move(parsers)),
         zone_(std::move(zone)),
-        fudge_(fudge) {}
+        fudge_(fudge) {
+    for (const Parser& p : parsers_) needs_now_ = needs_now_ || p.format == Format::kLayout;
+  }
 
   std::string_view name() const override { return "timestamp"; }
 
   StageResult Process(PipelineEntry& e, EntryConsumer&) override {
     std::string_view text;
     if (e.extracted.GetString(source_, text)) {
-      int64_t now = ctx_.clock != nullptr ? ctx_.clock->NowNs() : e.read_time_ns;
+      // Only Go layouts without a year need "now" (a clock read per line otherwise).
+      const int64_t now = needs_now_ && ctx_.clock != nullptr ? ctx_.clock->NowNs() : e.read_time_ns;
       for (const Parser& p : parsers_) {
         int64_t t = 0;
         if (Parse(p, text, zone_.get(), now, t)) {
@@ -197,6 +200,7 @@ class TimestampStage final : public Stage {
   std::vector<Parser> parsers_;
   std::shared_ptr<const TimeZone> zone_;
   bool fudge_;
+  bool needs_now_ = false;  // a parser is a Go layout (which may lack the year)
   std::unordered_map<uint64_t, int64_t> last_;  // label-set hash -> last good timestamp
   Labels current_labels_;  // the label set of the latest good time, held outside last_
   int64_t current_ts_ = 0;
