@@ -56,6 +56,9 @@ Result<std::unique_ptr<Shipping>> Shipping::Open(const pipeline::PromtailConfig&
     opts.batch_bytes = static_cast<int64_t>(kStoreOnlyBlockBytes);
     opts.batch_entries = 4096;
   }
+  // 64 KiB reads (not 256): the chunk stays in the cache between the read and the line scan
+  // (measured on ship --once, bench pipeline: 0.13-0.22 vs 0.22-0.31 system CPU-s per 200 MB).
+  opts.tailer.read_chunk_bytes = 64 * 1024;
   opts.dry_run = options.dry_run;
   opts.print = std::move(options.print);
   REMEDIATOR_ASSIGN_OR_RETURN(s->shipper_, pipeline::Shipper::Create(config, sinks, clock, &s->metrics_, opts));
