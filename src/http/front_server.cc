@@ -22,11 +22,11 @@
 #include <utility>
 #include <vector>
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "alerts/payload.h"
-#include "core/ascii.h"
 #include "http/webhook_answer.h"
 
 namespace remediator::http {
@@ -96,19 +96,19 @@ bool ParseHead(std::string_view head, Head& h) {
     if (colon == std::string_view::npos || colon == 0) return false;
     std::string_view name = field.substr(0, colon);
     std::string_view value = Trim(field.substr(colon + 1));
-    if (EqualsIgnoreCase(name, "content-length")) {
+    if (EqualsLowerAscii(name, "content-length")) {
       if (h.has_content_length && value != h.content_length) return false;  // conflicting
       h.content_length = value;
       h.has_content_length = true;
-    } else if (EqualsIgnoreCase(name, "transfer-encoding")) {
+    } else if (EqualsLowerAscii(name, "transfer-encoding")) {
       h.transfer_encoding = value;
-    } else if (EqualsIgnoreCase(name, "authorization")) {
+    } else if (EqualsLowerAscii(name, "authorization")) {
       h.authorization = value;
-    } else if (EqualsIgnoreCase(name, "content-type")) {
+    } else if (EqualsLowerAscii(name, "content-type")) {
       h.content_type = value;
-    } else if (EqualsIgnoreCase(name, "connection")) {
+    } else if (EqualsLowerAscii(name, "connection")) {
       h.connection = value;
-    } else if (EqualsIgnoreCase(name, "expect")) {
+    } else if (EqualsLowerAscii(name, "expect")) {
       h.expect = value;
     }
   }
@@ -126,9 +126,42 @@ bool ParseLength(std::string_view s, size_t& out) {
   return true;
 }
 
+// A finished submit for the loop: an answer to queue, or (`resume`) word that a direct
+// answer (Link) went out and the loop has work left on the connection.
 struct Completion {
   uint64_t conn_id;
   WebhookAnswer answer;
+  bool resume = false;
+};
+
+// The status line and headers of an answer, then its body.
+void AppendResponse(std::string& out, const WebhookAnswer& a, bool keep_alive) {
+  char head[160];
+  char* end = fmt::format_to_n(head, sizeof head,
+                               FMT_COMPILE("HTTP/1.1 {} {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n"),
+                               a.status, Reason(a.status), a.body.size())
+                  .out;
+  out.append(head, std::min<size_t>(static_cast<size_t>(end - head), sizeof head));
+  if (a.status == 401) {
+    out += "WWW-Authenticate: ";
+    out += kWwwAuthenticate;
+    out += "\r\n";
+  }
+  out += keep_alive ? "\r\n" : "Connection: close\r\n\r\n";
+  out += a.body;
+}
+
+// What a connection shares with the thread that completes its submit. A keep-alive request
+// whose connection has nothing else to send is answered "directly": the completing thread
+// (the decision log's flusher) sends the answer itself, so the loop neither wakes up for it
+// nor spends its time sending, and goes on reading other requests meanwhile. The loop does
+// not write to the socket while `busy`; it closes the socket only under `mu`.
+struct Link {
+  std::mutex mu;
+  int fd = -1;           // -1 once the loop closed it (or handed it to a pipe)
+  bool busy = false;     // a direct answer is being decided
+  bool stalled = false;  // the loop saw input or EOF meanwhile: post a resume when done
+  std::string leftover;  // bytes the completing thread could not send (EAGAIN): the loop's
 };
 
 }  // namespace
@@ -139,6 +172,8 @@ struct FrontServer::Mailbox {
   std::mutex mu;
   std::vector<Completion> done;
   int wake_fd = -1;
+  std::atomic<int> in_flight{0};  // submits not yet answered (or queued for the loop)
+  std::atomic<bool> stopping{false};
 
   ~Mailbox() {
     if (wake_fd >= 0) ::close(wake_fd);
@@ -159,6 +194,45 @@ struct FrontServer::Mailbox {
   }
 };
 
+namespace {
+
+// On the thread that completes a direct submit (see Link): sends the answer, then hands the
+// connection back — to nobody when the loop has nothing to do on it (the next request's
+// readiness wakes the loop anyway), else through the mailbox.
+void AnswerDirectly(FrontServer::Mailbox& mb, Link& link, uint64_t conn_id, const WebhookAnswer& a,
+                    RequestCounter* counter) {
+  if (counter) counter->Count(a.status);
+  std::string bytes;
+  bytes.reserve(192 + a.body.size());
+  AppendResponse(bytes, a, true);
+  bool resume;
+  {
+    std::lock_guard<std::mutex> lock(link.mu);
+    size_t sent = 0;
+    while (link.fd >= 0 && sent < bytes.size()) {
+      ssize_t n = ::send(link.fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n > 0) {
+        sent += static_cast<size_t>(n);
+        continue;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      break;  // EAGAIN or an error: the loop sends the rest (and sees the error)
+    }
+    if (link.fd >= 0 && sent < bytes.size()) link.leftover.assign(bytes, sent);
+    link.busy = false;
+    resume = link.stalled || !link.leftover.empty();
+    link.stalled = false;
+  }
+  if (resume) {
+    mb.Post(Completion{conn_id, {}, true});  // the loop counts it off when delivered
+    return;
+  }
+  mb.in_flight.fetch_sub(1);
+  if (mb.stopping.load()) mb.Wake();
+}
+
+}  // namespace
+
 // A connection handed to the backend: bytes copied both ways by its own thread.
 struct Pipe {
   int client = -1;
@@ -175,7 +249,9 @@ struct Conn {
   std::string out;
   size_t out_pos = 0;
   size_t skip = 0;          // body bytes of a rejected request still to discard
-  bool busy = false;        // a submit is in flight; its answer comes through the mailbox
+  bool busy = false;        // a submit is in flight (as of the loop's last look, if direct)
+  bool direct = false;      // ... and its answer goes out through `link`, not the mailbox
+  std::shared_ptr<Link> link;
   bool keep_alive = true;   // of the request in flight
   bool continued = false;   // "100 Continue" sent for the current request
   bool eof = false;         // the peer closed its side
@@ -192,10 +268,13 @@ struct FrontServer::Loop {
   std::unordered_map<uint64_t, std::unique_ptr<Conn>> conns;
   std::list<std::unique_ptr<Pipe>> pipes;
   uint64_t next_id = 2;
-  int busy = 0;
 
   ~Loop() {
-    for (auto& [id, c] : conns) ::close(c->fd);
+    for (auto& [id, c] : conns) {
+      std::lock_guard<std::mutex> lock(c->link->mu);
+      c->link->fd = -1;
+      ::close(c->fd);
+    }
     for (auto& p : pipes) {
       ::shutdown(p->client, SHUT_RDWR);
       ::shutdown(p->backend, SHUT_RDWR);
@@ -224,6 +303,8 @@ struct FrontServer::Loop {
       auto c = std::make_unique<Conn>();
       c->fd = fd;
       c->id = next_id++;
+      c->link = std::make_shared<Link>();
+      c->link->fd = fd;
       c->last_active_ns = SteadyNs();
       epoll_event ev{};
       // EPOLLOUT only while a send is blocked (WatchOut): else every ACK of an answer
@@ -240,6 +321,10 @@ struct FrontServer::Loop {
 
   void Close(Conn& c) {
     ::epoll_ctl(epoll_fd, EPOLL_CTL_DEL, c.fd, nullptr);
+    {
+      std::lock_guard<std::mutex> lock(c.link->mu);
+      c.link->fd = -1;
+    }
     ::close(c.fd);
     conns.erase(c.id);  // destroys c
   }
@@ -305,25 +390,37 @@ struct FrontServer::Loop {
 
   void Queue(Conn& c, const WebhookAnswer& a, bool keep_alive) {
     if (server->options_.webhook_requests) server->options_.webhook_requests->Count(a.status);
-    char head[160];
-    char* end = fmt::format_to_n(head, sizeof head,
-                                 "HTTP/1.1 {} {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n",
-                                 a.status, Reason(a.status), a.body.size())
-                    .out;
-    c.out.append(head, std::min<size_t>(static_cast<size_t>(end - head), sizeof head));
-    if (a.status == 401) {
-      c.out += "WWW-Authenticate: ";
-      c.out += kWwwAuthenticate;
-      c.out += "\r\n";
-    }
-    c.out += keep_alive ? "\r\n" : "Connection: close\r\n\r\n";
-    c.out += a.body;
+    AppendResponse(c.out, a, keep_alive);
     if (!keep_alive) c.close_after_write = true;
+  }
+
+  // Whether a submit of `c` is still in flight. For a direct one this asks the link; when
+  // it is still busy, the completing thread is told to resume the loop on `c` afterwards
+  // (`mark_stalled`), and when it is done, bytes it could not send move to `c.out`.
+  bool StillBusy(Conn& c, bool mark_stalled = true) {
+    if (!c.busy) return false;
+    if (!c.direct) return true;
+    std::lock_guard<std::mutex> lock(c.link->mu);
+    if (c.link->busy) {
+      if (mark_stalled) c.link->stalled = true;
+      return true;
+    }
+    c.busy = false;
+    c.direct = false;
+    if (!c.link->leftover.empty()) {
+      c.out.append(c.link->leftover);
+      c.link->leftover.clear();
+    }
+    return false;
   }
 
   // Turns `c` into a byte pipe to the backend, starting with its unconsumed input.
   void StartPipe(Conn& c) {
     ::epoll_ctl(epoll_fd, EPOLL_CTL_DEL, c.fd, nullptr);
+    {
+      std::lock_guard<std::mutex> lock(c.link->mu);
+      c.link->fd = -1;
+    }
     int client = c.fd;
     std::string pending = c.in.substr(c.in_pos);
     std::string unsent = c.out.substr(c.out_pos);
@@ -405,7 +502,9 @@ struct FrontServer::Loop {
   void Process(Conn& c) {
     const FrontOptions& opt = server->options_;
     for (;;) {
-      if (c.busy) return;
+      // Busy: wait for the answer. A direct one posts a resume when done if the loop has
+      // something left to do here (buffered input, EOF, unread bytes).
+      if (c.busy && StillBusy(c, c.in_pos < c.in.size() || c.eof || c.unread)) break;
       if (c.skip > 0) {
         size_t n = std::min(c.skip, c.in.size() - c.in_pos);
         c.in_pos += n;
@@ -430,9 +529,9 @@ struct FrontServer::Loop {
         StartPipe(c);  // answers still queued are sent before anything from the backend
         return;
       }
-      bool keep_alive = h.version == "HTTP/1.1" ? !EqualsIgnoreCase(h.connection, "close")
-                                                : EqualsIgnoreCase(h.connection, "keep-alive");
-      bool expect_continue = EqualsIgnoreCase(h.expect, "100-continue");
+      bool keep_alive = h.version == "HTTP/1.1" ? !EqualsLowerAscii(h.connection, "close")
+                                                : EqualsLowerAscii(h.connection, "keep-alive");
+      bool expect_continue = EqualsLowerAscii(h.expect, "100-continue");
       size_t head_len = end + 4;
       size_t length = 0;
       if (!h.has_content_length) {
@@ -480,14 +579,26 @@ struct FrontServer::Loop {
       }
       c.busy = true;
       c.keep_alive = keep_alive;
-      ++busy;
-      std::shared_ptr<Mailbox> mb = mailbox;
-      uint64_t id = c.id;
-      server->service_.SubmitAsync(
-          *payload, [mb, id](Result<std::vector<remediation::DecisionSummary>> r) {
-            mb->Post(Completion{id, AnswerForDecisions(r)});
-          });
-      break;
+      // Direct when the answer is the next thing to send and the connection stays open.
+      c.direct = keep_alive && c.out_pos == c.out.size();
+      mailbox->in_flight.fetch_add(1);
+      if (c.direct) {
+        {
+          std::lock_guard<std::mutex> lock(c.link->mu);
+          c.link->busy = true;
+        }
+        server->service_.SubmitAsync(
+            *payload, [mb = mailbox, link = c.link, id = c.id, counter = opt.webhook_requests](
+                          Result<std::vector<remediation::DecisionSummary>> r) {
+              AnswerDirectly(*mb, *link, id, AnswerForDecisions(r), counter);
+            });
+      } else {
+        server->service_.SubmitAsync(
+            *payload, [mb = mailbox, id = c.id](Result<std::vector<remediation::DecisionSummary>> r) {
+              mb->Post(Completion{id, AnswerForDecisions(r)});
+            });
+      }
+      continue;  // the answer may have come already (a synchronous SubmitAsync)
     }
     // Drop consumed input (all of it, or a large prefix).
     if (c.in_pos == c.in.size()) {
@@ -524,9 +635,13 @@ struct FrontServer::Loop {
       done.swap(mailbox->done);
     }
     for (Completion& d : done) {
-      --busy;
+      mailbox->in_flight.fetch_sub(1);
       auto it = conns.find(d.conn_id);
       if (it == conns.end()) continue;
+      if (d.resume) {
+        Service(*it->second, false);
+        continue;
+      }
       Conn& c = *it->second;
       c.busy = false;
       Queue(c, d.answer, c.keep_alive);
@@ -541,7 +656,9 @@ struct FrontServer::Loop {
   void SweepIdle(int64_t now) {
     std::vector<uint64_t> idle;
     for (auto& [id, c] : conns) {
-      if (!c->busy && c->out.empty() && now - c->last_active_ns > kIdleTimeoutNs) idle.push_back(id);
+      if (!StillBusy(*c, false) && c->out.empty() && now - c->last_active_ns > kIdleTimeoutNs) {
+        idle.push_back(id);
+      }
     }
     for (uint64_t id : idle) Close(*conns[id]);
   }
@@ -633,7 +750,7 @@ Status FrontServer::Run() {
         listen_fd_ = -1;
         drain_deadline = SteadyNs() + kDrainTimeoutNs;
       }
-      if (loop.busy == 0 || SteadyNs() > drain_deadline) break;
+      if (loop.mailbox->in_flight.load() == 0 || SteadyNs() > drain_deadline) break;
     }
     int n = ::epoll_wait(loop.epoll_fd, events.data(), static_cast<int>(events.size()), 1000);
     if (n < 0) {
@@ -675,7 +792,10 @@ Status FrontServer::Run() {
 
 void FrontServer::Stop() {
   stopping_.store(true);
-  if (mailbox_) mailbox_->Wake();
+  if (mailbox_) {
+    mailbox_->stopping.store(true);
+    mailbox_->Wake();
+  }
 }
 
 }  // namespace remediator::http

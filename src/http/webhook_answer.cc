@@ -32,12 +32,15 @@ bool IsJsonContentType(std::string_view value) {
   std::string_view media = value.substr(0, semi);
   while (!media.empty() && media.front() == ' ') media.remove_prefix(1);
   while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
-  constexpr std::string_view kWant = "application/json";
-  if (media.size() != kWant.size()) return false;
-  for (size_t i = 0; i < media.size(); ++i) {
-    char c = media[i];
+  return EqualsLowerAscii(media, "application/json");
+}
+
+bool EqualsLowerAscii(std::string_view s, std::string_view lower) {
+  if (s.size() != lower.size()) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != kWant[i]) return false;
+    if (c != lower[i]) return false;
   }
   return true;
 }

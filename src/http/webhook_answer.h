@@ -24,6 +24,10 @@ inline constexpr const char* kWwwAuthenticate = "Bearer realm=\"remediator\"";
 // HTTP status for an error Status from the engine (5xx: Alertmanager retries).
 int HttpStatusFor(StatusCode code);
 
+// `s` equals `lower` (all lower case) ignoring ASCII case; no locale, no call per byte (every
+// request head's field names go through this).
+bool EqualsLowerAscii(std::string_view s, std::string_view lower);
+
 // "application/json; charset=utf-8" -> true. Media types are case-insensitive.
 bool IsJsonContentType(std::string_view value);
 

@@ -1,5 +1,8 @@
 #include "remediation/decision.h"
 
+#include <iterator>
+
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include "core/json_writer.h"
@@ -18,12 +21,12 @@ std::string DecisionToJson(const Decision& d) {
     frac += 1'000'000;
     --secs;
   }
-  out += fmt::format("{{\"timestamp\":{}.{:06d},\"alert\":", secs, frac);
+  fmt::format_to(std::back_inserter(out), FMT_COMPILE("{{\"timestamp\":{}.{:06d},\"alert\":"), secs, frac);
   AppendJsonText(out, d.alert);
   out += ",\"playbook\":";
   AppendJsonText(out, d.playbook);
   out += d.success ? ",\"success\":true" : ",\"success\":false";
-  out += fmt::format(",\"confidence\":{},\"parameters\":{{", d.confidence);
+  fmt::format_to(std::back_inserter(out), FMT_COMPILE(",\"confidence\":{},\"parameters\":{{"), d.confidence);
   for (size_t i = 0; i < d.parameters.size(); ++i) {
     if (i > 0) out += ',';
     AppendJsonText(out, d.parameters[i].first);

@@ -8,6 +8,7 @@
 #include <random>
 #include <thread>
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include "core/duration.h"
@@ -129,7 +130,7 @@ class Engine::Impl {
 
   std::string NewDecisionId(int64_t now_ns) {
     uint64_t seq = ++seq_;
-    return fmt::format("{:011x}{:04x}{:06x}", static_cast<uint64_t>(now_ns / kNanosPerMilli) & 0xfffffffffffULL,
+    return fmt::format(FMT_COMPILE("{:011x}{:04x}{:06x}"), static_cast<uint64_t>(now_ns / kNanosPerMilli) & 0xfffffffffffULL,
                        id_salt_, seq & 0xffffff);
   }
 

@@ -13,14 +13,14 @@ class MemoryStateStore final : public StateStore {
 }  // namespace
 
 int64_t StateStore::CountEvents(EventKind kind, std::string_view key, int64_t since_ns) const {
-  auto it = events_.find(std::make_pair(static_cast<int>(kind), std::string(key)));
+  auto it = events_.find(std::make_pair(static_cast<int>(kind), key));
   if (it == events_.end()) return 0;
   const std::vector<int64_t>& t = it->second;
   return t.end() - std::lower_bound(t.begin(), t.end(), since_ns);
 }
 
 int64_t StateStore::OldestEvent(EventKind kind, std::string_view key, int64_t since_ns) const {
-  auto it = events_.find(std::make_pair(static_cast<int>(kind), std::string(key)));
+  auto it = events_.find(std::make_pair(static_cast<int>(kind), key));
   if (it == events_.end()) return INT64_MAX;
   const std::vector<int64_t>& t = it->second;
   auto first = std::lower_bound(t.begin(), t.end(), since_ns);

@@ -85,7 +85,17 @@ class StateStore {
 
  private:
   using EventKey = std::pair<int, std::string>;
-  std::map<EventKey, std::vector<int64_t>, std::less<>> events_;  // times, ascending
+  // Orders as EventKey's own operator<, and also finds by pair<int, string_view> (lookups
+  // on every decision, without copying the key).
+  struct EventKeyLess {
+    using is_transparent = void;
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const {
+      if (a.first != b.first) return a.first < b.first;
+      return std::string_view(a.second) < std::string_view(b.second);
+    }
+  };
+  std::map<EventKey, std::vector<int64_t>, EventKeyLess> events_;  // times, ascending
   std::map<std::string, CircuitRecord, std::less<>> circuits_;
   std::map<std::string, std::string, std::less<>> pending_;
   bool paused_ = false;

@@ -212,6 +212,47 @@ TEST_F(DeferredFrontTest, AnswersWaitUntilTheDecisionsAreRecorded) {
   EXPECT_EQ(StatusLine(b.Read()), "HTTP/1.1 200 OK");
 }
 
+// Waits (with a deadline) until the service holds `n` submits.
+template <typename Service>
+bool WaitHeld(Service& service, size_t n) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (service.held() < n && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::yield();
+  }
+  return service.held() == n;
+}
+
+// The second of two pipelined requests waits in the loop's buffer while the first one's
+// answer is decided; the thread that completes the first answers it on the socket itself
+// and must then hand the connection back so the second is served.
+TEST_F(DeferredFrontTest, APipelinedRequestIsServedAfterTheAnswerBeforeIt) {
+  testing::RawConnection a(port_);
+  ASSERT_TRUE(a.Send(Webhook(kBody) + Webhook(kBody)));
+  ASSERT_TRUE(WaitHeld(service_, 1));
+  service_.Release();
+  std::string first = a.Read();
+  EXPECT_EQ(StatusLine(first), "HTTP/1.1 200 OK") << first;
+  EXPECT_NE(first.find(R"("decision_id":"d1")"), std::string::npos) << first;
+  ASSERT_TRUE(WaitHeld(service_, 1));
+  service_.Release();
+  std::string second = a.Read();
+  EXPECT_NE(second.find(R"("decision_id":"d2")"), std::string::npos) << second;
+  EXPECT_EQ(running_.server().webhook_requests().Get(200), 2u);
+}
+
+// A client that half-closes while its answer is pending still gets the answer, and then
+// the connection is closed (whichever of the EOF and the answer the loop sees first).
+TEST_F(DeferredFrontTest, HalfCloseWhileTheAnswerIsPending) {
+  testing::RawConnection a(port_);
+  ASSERT_TRUE(a.Send(Webhook(kBody)));
+  ASSERT_TRUE(WaitHeld(service_, 1));
+  a.ShutdownWrite();
+  service_.Release();
+  EXPECT_EQ(StatusLine(a.Read()), "HTTP/1.1 200 OK");
+  EXPECT_EQ(a.Read(), "");
+  EXPECT_TRUE(a.closed());
+}
+
 TEST_F(DeferredFrontTest, StopWaitsForAnswersInFlight) {
   testing::RawConnection a(port_);
   ASSERT_TRUE(a.Send(Webhook(kBody)));

@@ -35,6 +35,8 @@ class RawConnection {
     if (!Send(request)) return "";
     return Read();
   }
+  // Half-closes: the server reads EOF, answers still arrive.
+  void ShutdownWrite() { ::shutdown(fd_, SHUT_WR); }
   bool Send(const std::string& data) {
     return ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(data.size());
   }

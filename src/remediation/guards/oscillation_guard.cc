@@ -7,7 +7,10 @@
 namespace remediator::remediation {
 
 std::string OscillationGuard::Key(const Candidate& c) {
-  return fmt::format("{}|{}", c.alert_name, c.playbook->name);
+  std::string key;
+  key.reserve(c.alert_name.size() + 1 + c.playbook->name.size());
+  key.append(c.alert_name).append(1, '|').append(c.playbook->name);
+  return key;
 }
 
 Verdict OscillationGuard::Check(const Candidate& c, const StateStore& state) const {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include "core/duration.h"
@@ -18,10 +19,10 @@ Verdict RateLimitGuard::Check(const Candidate& c, const StateStore& state) const
   int64_t oldest = state.OldestEvent(EventKind::kExecution, "", c.now_ns - cfg_.window_ns + 1);
   std::string next = oldest == INT64_MAX
                          ? std::string()
-                         : fmt::format("; next slot in {}",
+                         : fmt::format(FMT_COMPILE("; next slot in {}"),
                                        FormatDuration(oldest + cfg_.window_ns - c.now_ns));
   return Verdict::Block(Action::kBlockedRateLimit,
-                        fmt::format("{} runs in the last {} (limit {}){}", cfg_.max,
+                        fmt::format(FMT_COMPILE("{} runs in the last {} (limit {}){}"), cfg_.max,
                                     FormatDuration(cfg_.window_ns), cfg_.max, next));
 }
 
