@@ -8,7 +8,8 @@
 #        THREADS (2, wrk threads) BENCH_ALERTS (1 alert per payload)
 #
 # Output: one RESULT line per server (requests, rps, latency percentiles in microseconds,
-# errors), the server's CPU time per decision, the decision mix found in its log, the
+# errors), the server's CPU time per decision, wrk's CPU time per request (wrk runs on the
+# same cores, so what it spends the server cannot use), the decision mix found in its log, the
 # machine's load average before each run, and the disk's fdatasync latency (p50/p99 of 200
 # syncs of one appended line) — the floor under any fsynced answer.
 set -euo pipefail
@@ -76,16 +77,20 @@ cpu_ticks() {  # pid -> utime+stime in clock ticks
 }
 
 run_wrk() {  # name url pid
-  local out t0 t1 hz
+  local out t0 t1 hz wrk_cpu
   echo "  load average before $1: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
   t0=$(cpu_ticks "$3")
-  out=$(wrk -t"$wrk_threads" -c"$connections" -d"$duration" --latency -s "$here/webhook_post.lua" "$2")
+  { TIMEFORMAT='%U %S'; time wrk -t"$wrk_threads" -c"$connections" -d"$duration" --latency \
+      -s "$here/webhook_post.lua" "$2" > "$work/wrk.out"; } 2> "$work/wrk.time"
+  out=$(cat "$work/wrk.out")
+  wrk_cpu=$(awk '{print $1 + $2}' "$work/wrk.time")
   t1=$(cpu_ticks "$3")
   hz=$(getconf CLK_TCK)
   echo "$out" | grep '^RESULT' | sed "s/^RESULT/$1/" |
-    awk -v t="$((t1 - t0))" -v hz="$hz" -v k="$BENCH_ALERTS" '{
+    awk -v t="$((t1 - t0))" -v hz="$hz" -v k="$BENCH_ALERTS" -v w="$wrk_cpu" '{
       n = 0; for (i = 1; i <= NF; i++) if ($i ~ /^requests=/) { split($i, a, "="); n = a[2] }
-      printf "%s server_cpu_s=%.2f cpu_us_per_decision=%.1f\n", $0, t / hz, n ? t / hz * 1e6 / (n * k) : 0 }'
+      printf "%s server_cpu_s=%.2f cpu_us_per_decision=%.1f wrk_cpu_us_per_request=%.1f\n", $0, t / hz,
+        n ? t / hz * 1e6 / (n * k) : 0, n ? w * 1e6 / n : 0 }'
 }
 
 fsync_probe() {  # dir
