@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -46,6 +47,9 @@ struct StreamSelection {
   int part = 0;
   int parts = 1;
   bool any_order = false;
+  // A hint from the query's leading `|=` line filters: the consumer drops every entry whose
+  // line lacks one of these strings, so a source may leave such entries out (it need not).
+  std::vector<std::string> line_contains;
 };
 
 class StreamSource {

@@ -181,6 +181,7 @@ Result<Section> BlockFile::ReadSection(size_t i, SectionDecompressor& decompress
     return DataLoss(fmt::format("block {}: section {} checksum mismatch", path_, i));
   }
   if (m.raw_bytes > kMaxRecordSize) return DataLoss(fmt::format("block {}: section {} size", path_, i));
+  if (!decompressor.MayHoldRequired(payload)) return Section();
   auto section = decompressor.DecompressAndDecode(payload, m.raw_bytes);
   if (!section.ok()) return section.status().WithPrefix(path_);
   if (section->size() != m.count) {

@@ -71,7 +71,9 @@ class BlockFile {
   uint64_t file_size() const { return file_->size(); }
   // Reads, checks, decompresses and decodes section i. DataLoss when damaged.
   Result<Section> ReadSection(size_t i) const;
-  // The same with a reader's decompressor (its zstd context and buffers are reused).
+  // The same with a reader's decompressor (its zstd context and buffers are reused). When
+  // the section cannot hold a string the decompressor requires, returns an empty section
+  // (it is checked, not decompressed).
   Result<Section> ReadSection(size_t i, SectionDecompressor& decompressor) const;
 
  private:

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "store/coding.h"
+#include "store/zstd_alphabet.h"
 
 namespace remediator::store {
 
@@ -130,6 +131,25 @@ Result<Section> SectionDecompressor::DecompressAndDecode(std::string_view compre
     return st;
   }
   return s;
+}
+
+void SectionDecompressor::Require(std::span<const std::string> strings) {
+  required_.clear();
+  for (const std::string& str : strings) {
+    std::bitset<256> bytes;
+    for (char c : str) bytes.set(static_cast<uint8_t>(c));
+    if (bytes.any()) required_.push_back(bytes);
+  }
+}
+
+bool SectionDecompressor::MayHoldRequired(std::string_view compressed) const {
+  if (required_.empty()) return true;
+  std::bitset<256> present;
+  if (!ZstdFrameAlphabet(compressed, present)) return true;
+  for (const std::bitset<256>& bytes : required_) {
+    if ((bytes & ~present).any()) return false;
+  }
+  return true;
 }
 
 void SectionDecompressor::Recycle(Section section) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <bitset>
 #include <memory>
 #include <span>
 #include <string>
@@ -77,10 +78,17 @@ class SectionDecompressor {
   void Recycle(Section section);
   // A buffer for the caller to read a compressed frame into.
   std::string& frame_buffer() { return frame_; }
+  // Lines that lack one of `strings` are not wanted (a query's `|=` filters): sections
+  // whose bytes cannot hold one of them need not be decompressed (see MayHoldRequired).
+  void Require(std::span<const std::string> strings);
+  // False when the zstd frame `compressed` cannot contain one of the required strings: one of
+  // its bytes is in none of the frame's literals (zstd_alphabet.h).
+  bool MayHoldRequired(std::string_view compressed) const;
 
  private:
   void* dctx_;  // ZSTD_DCtx
   std::string frame_;
+  std::vector<std::bitset<256>> required_;  // the bytes of each required string
   std::vector<Section> spare_;
 };
 

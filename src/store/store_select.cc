@@ -97,6 +97,7 @@ Status Store::Select(const logql::StreamSelection& selection, const Visitor& vis
     }
   }
   SectionDecompressor decompressor;  // for every cursor of this call, one after another
+  decompressor.Require(selection.line_contains);
   for (Planned& p : plan) {
     MergeCursor cursor(std::move(p.sources), selection.start_ns, selection.end_ns, selection.direction,
                        decompressor);

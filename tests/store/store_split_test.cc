@@ -159,5 +159,38 @@ TEST(StoreSplitTest, EngineAnswersTheSameOnOneThreadAndOnSeveral) {
   }
 }
 
+TEST(StoreSplitTest, LineFiltersSkipSectionsThatCannotMatchWithTheSameAnswer) {
+  // Stream a has a 'Q' in some lines, stream b never: b's sections are skipped unread for
+  // `|= "Q"`, and the counts are those of the lines themselves.
+  TempDir dir;
+  StoreOptions o;
+  o.dir = dir.path();
+  o.block_bytes = 4000;
+  auto store = Store::Open(o).value();
+  const Labels a = MakeLabels({{"job", "t"}, {"service", "a"}}), b = MakeLabels({{"job", "t"}, {"service", "b"}});
+  std::map<std::string, int> want;
+  for (int batch = 0; batch < 20; ++batch) {
+    std::vector<LogEntry> entries;
+    for (int k = 0; k < 30; ++k) {
+      const int64_t ts = (batch * 30 + k) * kSec;
+      const bool q = k % 7 == 0;
+      entries.push_back(Entry(a, ts, fmt::format("GET /a/{} {}", k, q ? "Query" : "plain")));
+      entries.push_back(Entry(b, ts, fmt::format("GET /b/{} plain", k)));
+      if (q) ++want["a"];
+    }
+    ASSERT_TRUE(store->Append(entries).ok());
+  }
+  ASSERT_TRUE(store->Seal().ok());
+  logql::QueryParams params;
+  params.query = R"(sum by (service) (count_over_time({job="t"} |= "Q" |= "uer" [1h])))";
+  params.start_ns = params.end_ns = 600 * kSec;
+  auto got = logql::Engine(*store).Query(params);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  ASSERT_EQ(got->vector.size(), 1u);
+  EXPECT_EQ(got->vector[0].labels, MakeLabels({{"service", "a"}}));
+  EXPECT_EQ(got->vector[0].v, want["a"]);
+  EXPECT_EQ(got->lines_processed, 600) << "stream b's 600 lines are not read";
+}
+
 }  // namespace
 }  // namespace remediator::store
