@@ -24,6 +24,7 @@ Result<std::unique_ptr<Shipping>> Shipping::Open(const pipeline::PromtailConfig&
       so.dir = config.storage.path;
       so.retention_ns = config.storage.retention_ns;
       so.clock = &clock;
+      so.index_sections = options.query_store;
       if (config.clients.empty()) {
         so.block_bytes = kStoreOnlyBlockBytes;
         // The shipper commits on the store sink's thread while it reads the next batch: the

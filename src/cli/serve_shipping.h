@@ -34,6 +34,9 @@ class Shipping {
   struct Options {
     bool dry_run = false;                              // no sinks, no positions written
     std::function<void(const LogEntry&)> print;        // each entry as it is batched
+    // serve answers LogQL from the live store; ship only writes, and its store keeps no
+    // per-block index in memory (store::StoreOptions::index_sections), so memory stays flat.
+    bool query_store = true;
   };
 
   // Opens the sinks (the store: kFailedPrecondition when another process holds it) and

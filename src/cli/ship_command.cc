@@ -86,6 +86,7 @@ int Run(const Options& o) {
   SystemClock clock;
   Shipping::Options so;
   so.dry_run = o.dry_run;
+  so.query_store = false;  // ship never queries: no in-memory block index (flat memory)
   if (o.print) so.print = PrintEntry;
   Result<std::unique_ptr<Shipping>> shipping = Shipping::Open(*cfg, clock, so);
   if (!shipping.ok()) {

@@ -136,6 +136,11 @@ void BlockFile::DropSectionLabels() {
   for (SectionMeta& m : index_.sections) Labels().swap(m.labels);
 }
 
+void BlockFile::ForgetSections() {
+  std::vector<SectionMeta>().swap(index_.sections);
+  file_.reset();
+}
+
 Result<std::shared_ptr<BlockFile>> BlockFile::Open(const std::string& path) {
   auto block = std::make_shared<BlockFile>();
   block->path_ = path;
@@ -163,7 +168,10 @@ Result<std::shared_ptr<BlockFile>> BlockFile::Open(const std::string& path) {
     if (s.offset < kBlockMagic.size() || s.offset + s.frame_size > index_offset) {
       return damaged("section outside the file");
     }
+    block->raw_bytes_ += s.raw_bytes;
+    block->entries_ += s.count;
   }
+  block->file_size_ = size;
   return block;
 }
 
@@ -173,6 +181,9 @@ Result<Section> BlockFile::ReadSection(size_t i) const {
 }
 
 Result<Section> BlockFile::ReadSection(size_t i, SectionDecompressor& decompressor) const {
+  if (file_ == nullptr || i >= index_.sections.size()) {
+    return FailedPrecondition(fmt::format("block {}: section {} is not indexed (write-only store)", path_, i));
+  }
   const SectionMeta& m = index_.sections[i];
   std::string& frame = decompressor.frame_buffer();
   REMEDIATOR_RETURN_IF_ERROR(file_->ReadAt(m.offset, m.frame_size, frame));

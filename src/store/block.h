@@ -67,8 +67,15 @@ class BlockFile {
   // keeps each stream's labels once, and with many streams a copy per block would grow with
   // the store.
   void DropSectionLabels();
+  // For a store that only writes (StoreOptions::index_sections false): frees the section list
+  // and closes the file. path(), file_size(), raw_bytes(), entries() and the index's time
+  // range and checkpoints stay; ReadSection fails from then on.
+  void ForgetSections();
   const std::string& path() const { return path_; }
-  uint64_t file_size() const { return file_->size(); }
+  uint64_t file_size() const { return file_size_; }
+  // Totals over the block's sections (kept by ForgetSections).
+  uint64_t raw_bytes() const { return raw_bytes_; }
+  uint64_t entries() const { return entries_; }
   // Reads, checks, decompresses and decodes section i. DataLoss when damaged.
   Result<Section> ReadSection(size_t i) const;
   // The same with a reader's decompressor (its zstd context and buffers are reused). When
@@ -80,6 +87,9 @@ class BlockFile {
   std::string path_;
   std::unique_ptr<ReadFile> file_;
   BlockIndex index_;
+  uint64_t file_size_ = 0;
+  uint64_t raw_bytes_ = 0;
+  uint64_t entries_ = 0;
 };
 
 }  // namespace remediator::store

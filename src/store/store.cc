@@ -146,9 +146,13 @@ void Store::AddBlock(std::shared_ptr<BlockFile> block) {
   for (uint32_t i = 0; i < idx.sections.size(); ++i) {
     const SectionMeta& m = idx.sections[i];
     const uint32_t id = Intern(m.labels);
-    streams_[id]->sections.push_back(SectionRef{block, i, m.min_ts, m.max_ts});
+    if (options_.index_sections) streams_[id]->sections.push_back(SectionRef{block, i, m.min_ts, m.max_ts});
   }
-  block->DropSectionLabels();
+  if (options_.index_sections) {
+    block->DropSectionLabels();
+  } else {
+    block->ForgetSections();
+  }
   blocks_.push_back(std::move(block));
 }
 
@@ -618,10 +622,8 @@ StoreStats Store::Stats() const {
   st.blocks = blocks_.size();
   for (const auto& b : blocks_) {
     st.block_bytes += b->file_size();
-    for (const SectionMeta& m : b->index().sections) {
-      st.block_raw_bytes += m.raw_bytes;
-      st.block_entries += m.count;
-    }
+    st.block_raw_bytes += b->raw_bytes();
+    st.block_entries += b->entries();
   }
   st.wal_bytes = wal_.size();
   st.head_entries = head_entries_;

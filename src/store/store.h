@@ -44,6 +44,10 @@ struct StoreOptions {
   // changed (no WAL truncation, cleanup, sealing or retention) and no lock is taken;
   // Append/Seal fail. A writable Open takes an exclusive lock (flock on DIR/LOCK).
   bool read_only = false;
+  // false for a writer that never queries (`remediator ship`): sealed blocks are neither kept
+  // open nor indexed by stream in memory, so its memory does not grow with the store;
+  // Select and Split then see only the unsealed head. Checkpoints, retention and Stats work.
+  bool index_sections = true;
 };
 
 struct StoreStats {

@@ -203,6 +203,46 @@ TEST(StoreTest, SealsAutomaticallyAndCompresses) {
   EXPECT_EQ(SelectAll(*store, {}).size(), 5000u);
 }
 
+// `ship`'s store (index_sections false) keeps no sealed block open and no per-section index,
+// so its open files and memory stay flat however much it writes; its counts and checkpoints
+// still hold, and a store opened for queries afterwards reads every entry.
+TEST(StoreTest, WriteOnlyStoreKeepsNoBlockOpenAndALaterReaderSeesEverything) {
+  TempDir dir;
+  auto open_fds = [] {
+    size_t n = 0;
+    for (const auto& fd : std::filesystem::directory_iterator("/proc/self/fd")) n += !fd.path().empty();
+    return n;
+  };
+  StoreOptions o;
+  o.dir = dir.path();
+  o.index_sections = false;
+  auto writer = Store::Open(o);
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  Store& store = **writer;
+  const size_t fds_before = open_fds();
+  std::vector<Checkpoint> cps;
+  for (int b = 0; b < 20; ++b) {
+    std::vector<LogEntry> batch = {Entry(kA, b * 10, fmt::format("a{}", b)),
+                                   Entry(kB, b * 10 + 1, fmt::format("b{}", b))};
+    cps = {{"/var/log/a.log", "1:2", (b + 1) * 100}};
+    ASSERT_TRUE(store.Append(batch, cps).ok());
+    ASSERT_TRUE(store.Seal().ok());
+  }
+  const StoreStats st = store.Stats();
+  EXPECT_EQ(st.blocks, 20u);
+  EXPECT_EQ(st.block_entries, 40u);
+  EXPECT_GT(st.block_raw_bytes, 0u);
+  EXPECT_EQ(open_fds(), fds_before);  // an indexed store holds one more per block
+  EXPECT_TRUE(SelectAll(store, {}).empty());  // sealed blocks are not indexed for reads
+  EXPECT_EQ(store.Checkpoints(), cps);
+  writer->reset();
+
+  auto reader = OpenStore(dir.path());
+  EXPECT_EQ(SelectAll(*reader, {}).size(), 40u);
+  EXPECT_EQ(reader->Checkpoints(), cps);
+  EXPECT_EQ(reader->Stats().block_entries, 40u);
+}
+
 TEST(StoreTest, RetentionDropsOldBlocksButKeepsTheNewest) {
   TempDir dir;
   FakeClock clock(1000 * kNanosPerHour);
