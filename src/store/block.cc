@@ -136,11 +136,6 @@ void BlockFile::DropSectionLabels() {
   for (SectionMeta& m : index_.sections) Labels().swap(m.labels);
 }
 
-void BlockFile::ForgetSections() {
-  std::vector<SectionMeta>().swap(index_.sections);
-  file_.reset();
-}
-
 Result<std::shared_ptr<BlockFile>> BlockFile::Open(const std::string& path) {
   auto block = std::make_shared<BlockFile>();
   block->path_ = path;
@@ -181,9 +176,6 @@ Result<Section> BlockFile::ReadSection(size_t i) const {
 }
 
 Result<Section> BlockFile::ReadSection(size_t i, SectionDecompressor& decompressor) const {
-  if (file_ == nullptr || i >= index_.sections.size()) {
-    return FailedPrecondition(fmt::format("block {}: section {} is not indexed (write-only store)", path_, i));
-  }
   const SectionMeta& m = index_.sections[i];
   std::string& frame = decompressor.frame_buffer();
   REMEDIATOR_RETURN_IF_ERROR(file_->ReadAt(m.offset, m.frame_size, frame));

@@ -67,13 +67,9 @@ class BlockFile {
   // keeps each stream's labels once, and with many streams a copy per block would grow with
   // the store.
   void DropSectionLabels();
-  // For a store that only writes (StoreOptions::index_sections false): frees the section list
-  // and closes the file. path(), file_size(), raw_bytes(), entries() and the index's time
-  // range and checkpoints stay; ReadSection fails from then on.
-  void ForgetSections();
   const std::string& path() const { return path_; }
   uint64_t file_size() const { return file_size_; }
-  // Totals over the block's sections (kept by ForgetSections).
+  // Totals over the block's sections.
   uint64_t raw_bytes() const { return raw_bytes_; }
   uint64_t entries() const { return entries_; }
   // Reads, checks, decompresses and decodes section i. DataLoss when damaged.

@@ -141,19 +141,19 @@ void Store::AddToHead(uint32_t id, int64_t ts, std::string_view line, std::span<
   head_bytes_ += line.size() + sizeof(HeadEntry);  // what the head costs in memory, roughly
 }
 
-void Store::AddBlock(std::shared_ptr<BlockFile> block) {
+void Store::AddBlock(uint64_t seq, std::shared_ptr<BlockFile> block) {
   const BlockIndex& idx = block->index();
   for (uint32_t i = 0; i < idx.sections.size(); ++i) {
     const SectionMeta& m = idx.sections[i];
     const uint32_t id = Intern(m.labels);
     if (options_.index_sections) streams_[id]->sections.push_back(SectionRef{block, i, m.min_ts, m.max_ts});
   }
+  SealedBlock sealed{nullptr, seq, idx.max_ts, block->file_size(), block->raw_bytes(), block->entries()};
   if (options_.index_sections) {
     block->DropSectionLabels();
-  } else {
-    block->ForgetSections();
+    sealed.file = std::move(block);
   }
-  blocks_.push_back(std::move(block));
+  blocks_.push_back(std::move(sealed));
 }
 
 Status Store::OpenWal(uint64_t seq, uint64_t size) {
@@ -271,6 +271,7 @@ Status Store::Recover() {
   std::sort(block_seqs.begin(), block_seqs.end());
   std::sort(wal_seqs.begin(), wal_seqs.end());
   uint64_t max_block = 0;
+  std::vector<Checkpoint> newest_checkpoints;  // the newest block's hold the committed ones
   for (uint64_t seq : block_seqs) {
     auto block = BlockFile::Open(BlockPath(seq));
     if (!block.ok()) {
@@ -282,11 +283,10 @@ Status Store::Recover() {
       continue;
     }
     max_block = std::max(max_block, seq);
-    AddBlock(std::move(block).value());
+    newest_checkpoints = (*block)->index().checkpoints;
+    AddBlock(seq, std::move(block).value());
   }
-  if (!blocks_.empty()) {
-    for (const Checkpoint& c : blocks_.back()->index().checkpoints) checkpoints_[c.source] = c;
-  }
+  for (const Checkpoint& c : newest_checkpoints) checkpoints_[c.source] = c;
   uint64_t wal_seq = max_block + 1, wal_size = 0;
   for (uint64_t seq : wal_seqs) {
     if (seq <= max_block) {  // already sealed into a block; the delete did not happen
@@ -545,7 +545,7 @@ Status Store::SealLocked(std::span<const LogEntry> batch, std::span<const uint32
   wal_seq_ = seq + 1;  // the next block, even when the WAL could not be switched
   Result<std::shared_ptr<BlockFile>> block = BlockFile::Open(path);
   std::unique_lock lock(mu_);
-  if (block.ok()) AddBlock(std::move(block).value());
+  if (block.ok()) AddBlock(seq, std::move(block).value());
   for (const Job& j : jobs) {
     StreamState& s = *streams_[j.stream];
     // Give the memory back: with many streams, kept capacities would add up past the
@@ -579,18 +579,20 @@ Status Store::ApplyRetention() {
 Status Store::ApplyRetentionLocked() {
   if (options_.retention_ns <= 0 || blocks_.size() <= 1) return Status::Ok();
   const int64_t cutoff = clock_->NowNs() - options_.retention_ns;
-  std::vector<std::shared_ptr<const BlockFile>> keep;
-  std::vector<const BlockFile*> dropped;
+  std::vector<SealedBlock> keep;
+  std::vector<const BlockFile*> dropped;  // open blocks whose sections leave the index
+  bool removed = false;
   for (size_t i = 0; i < blocks_.size(); ++i) {
     const bool newest = i + 1 == blocks_.size();
-    if (!newest && blocks_[i]->index().max_ts < cutoff) {
-      REMEDIATOR_RETURN_IF_ERROR(RemoveFile(blocks_[i]->path()));
-      dropped.push_back(blocks_[i].get());
+    if (!newest && blocks_[i].max_ts < cutoff) {
+      REMEDIATOR_RETURN_IF_ERROR(RemoveFile(BlockPath(blocks_[i].seq)));
+      if (blocks_[i].file != nullptr) dropped.push_back(blocks_[i].file.get());
+      removed = true;
     } else {
       keep.push_back(blocks_[i]);
     }
   }
-  if (dropped.empty()) return Status::Ok();
+  if (!removed) return Status::Ok();
   std::unique_lock lock(mu_);
   for (auto& sp : streams_) {
     auto& secs = sp->sections;
@@ -620,10 +622,10 @@ StoreStats Store::Stats() const {
   StoreStats st;
   st.streams = streams_.size();
   st.blocks = blocks_.size();
-  for (const auto& b : blocks_) {
-    st.block_bytes += b->file_size();
-    st.block_raw_bytes += b->raw_bytes();
-    st.block_entries += b->entries();
+  for (const SealedBlock& b : blocks_) {
+    st.block_bytes += b.file_size;
+    st.block_raw_bytes += b.raw_bytes;
+    st.block_entries += b.entries;
   }
   st.wal_bytes = wal_.size();
   st.head_entries = head_entries_;

@@ -132,8 +132,17 @@ class Store final : public logql::StreamSource {
   Status ReplayWal(const std::string& path, uint64_t& good_size);
   uint32_t Intern(const Labels& labels);
   void AddToHead(uint32_t id, int64_t ts, std::string_view line, std::span<const Label> sm);
-  // Adds an opened block's sections to their streams (and drops its copies of the labels).
-  void AddBlock(std::shared_ptr<BlockFile> block);
+  // A sealed block as the writer sees it: what retention and Stats need. `file` is
+  // the open block when sections are indexed, null in a write-only store.
+  struct SealedBlock {
+    std::shared_ptr<const BlockFile> file;
+    uint64_t seq;
+    int64_t max_ts;
+    uint64_t file_size, raw_bytes, entries;
+  };
+  // Records block `seq`; when sections are indexed, adds its sections to their streams (and
+  // drops its copies of the labels) and keeps it open, else closes it.
+  void AddBlock(uint64_t seq, std::shared_ptr<BlockFile> block);
   // Seals the head plus `batch` (whose stream ids are `ids`) into a block whose checkpoints
   // are the current ones updated by `checkpoints`. Nothing changes when it fails.
   Status SealLocked(std::span<const LogEntry> batch = {}, std::span<const uint32_t> ids = {},
@@ -157,7 +166,7 @@ class Store final : public logql::StreamSource {
   std::unordered_multimap<uint64_t, uint32_t> ids_;  // HashLabels(labels) -> stream id
   // name -> value -> stream ids (ascending): the label index for selectors.
   std::map<std::string, std::map<std::string, std::vector<uint32_t>, std::less<>>, std::less<>> postings_;
-  std::vector<std::shared_ptr<const BlockFile>> blocks_;  // seq order
+  std::vector<SealedBlock> blocks_;  // seq order
   std::map<std::string, Checkpoint, std::less<>> checkpoints_;
   bool checkpoints_dirty_ = false;
   AppendFile wal_;

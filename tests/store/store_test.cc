@@ -23,8 +23,10 @@ const Labels kB = MakeLabels({{"job", "traefik"}, {"service", "b"}});
 const Labels kC = MakeLabels({{"job", "decisions"}});
 
 std::unique_ptr<Store> OpenStore(const std::string& dir, size_t block_bytes = 1 << 20,
-                                 const Clock* clock = nullptr, int64_t retention = 0) {
+                                 const Clock* clock = nullptr, int64_t retention = 0,
+                                 bool index_sections = true) {
   StoreOptions o;
+  o.index_sections = index_sections;
   o.dir = dir;
   o.block_bytes = block_bytes;
   o.clock = clock;
@@ -243,24 +245,35 @@ TEST(StoreTest, WriteOnlyStoreKeepsNoBlockOpenAndALaterReaderSeesEverything) {
   EXPECT_EQ(reader->Stats().block_entries, 40u);
 }
 
+// Both for a store that answers queries and for `ship`'s write-only one.
 TEST(StoreTest, RetentionDropsOldBlocksButKeepsTheNewest) {
-  TempDir dir;
-  FakeClock clock(1000 * kNanosPerHour);
-  auto store = OpenStore(dir.path(), 1 << 20, &clock, kNanosPerHour);
-  ASSERT_TRUE(store->Append(std::vector{Entry(kA, 100 * kNanosPerHour, "old")}).ok());
-  ASSERT_TRUE(store->Seal().ok());
-  ASSERT_TRUE(store->Append(std::vector{Entry(kA, 999 * kNanosPerHour + 1, "new")}).ok());
-  ASSERT_TRUE(store->Seal().ok());
-  EXPECT_EQ(store->Stats().blocks, 1u);
-  auto got = SelectAll(*store, {});
-  ASSERT_EQ(got.size(), 1u);
-  EXPECT_EQ(got[0].line, "new");
-  clock.Advance(10 * kNanosPerHour);
-  ASSERT_TRUE(store->ApplyRetention().ok());
-  EXPECT_EQ(store->Stats().blocks, 1u);  // the newest stays: it holds the checkpoints
-  int blk = 0;
-  for (auto& f : std::filesystem::directory_iterator(dir.path())) blk += f.path().extension() == ".blk";
-  EXPECT_EQ(blk, 1);
+  for (bool index_sections : {true, false}) {
+    SCOPED_TRACE(index_sections ? "indexed" : "write-only");
+    TempDir dir;
+    FakeClock clock(1000 * kNanosPerHour);
+    auto store = OpenStore(dir.path(), 1 << 20, &clock, kNanosPerHour, index_sections);
+    ASSERT_TRUE(store->Append(std::vector{Entry(kA, 100 * kNanosPerHour, "old")}).ok());
+    ASSERT_TRUE(store->Seal().ok());
+    ASSERT_TRUE(store->Append(std::vector{Entry(kA, 999 * kNanosPerHour + 1, "new")}).ok());
+    ASSERT_TRUE(store->Seal().ok());
+    EXPECT_EQ(store->Stats().blocks, 1u);
+    if (index_sections) {
+      auto got = SelectAll(*store, {});
+      ASSERT_EQ(got.size(), 1u);
+      EXPECT_EQ(got[0].line, "new");
+    }
+    clock.Advance(10 * kNanosPerHour);
+    ASSERT_TRUE(store->ApplyRetention().ok());
+    EXPECT_EQ(store->Stats().blocks, 1u);  // the newest stays: it holds the checkpoints
+    int blk = 0;
+    for (auto& f : std::filesystem::directory_iterator(dir.path())) blk += f.path().extension() == ".blk";
+    EXPECT_EQ(blk, 1);
+    store.reset();
+    auto reader = OpenStore(dir.path());
+    auto got = SelectAll(*reader, {});
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_EQ(got[0].line, "new");
+  }
 }
 
 TEST(StoreTest, ClosedStoreRefusesAppends) {
