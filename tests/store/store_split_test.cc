@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "logql/eval/engine.h"
+#include "logql/same_answer.h"
 #include "store/store.h"
 #include "store/store_test_util.h"
 
@@ -135,24 +136,7 @@ TEST(StoreSplitTest, EngineAnswersTheSameOnOneThreadAndOnSeveral) {
         auto three = logql::Engine(*store, logql::EngineOptions{3}).Query(params);
         ASSERT_TRUE(one.ok()) << q << ": " << one.status().ToString();
         ASSERT_TRUE(three.ok()) << q << ": " << three.status().ToString();
-        ASSERT_EQ(one->matrix.size(), three->matrix.size()) << q;
-        for (size_t i = 0; i < one->matrix.size(); ++i) {
-          EXPECT_EQ(one->matrix[i].labels, three->matrix[i].labels) << q;
-          ASSERT_EQ(one->matrix[i].points.size(), three->matrix[i].points.size()) << q;
-          for (size_t k = 0; k < one->matrix[i].points.size(); ++k) {
-            EXPECT_EQ(one->matrix[i].points[k].t_ns, three->matrix[i].points[k].t_ns) << q;
-            EXPECT_EQ(one->matrix[i].points[k].v, three->matrix[i].points[k].v) << q;  // bit for bit
-          }
-        }
-        ASSERT_EQ(one->streams.size(), three->streams.size()) << q;
-        for (size_t i = 0; i < one->streams.size(); ++i) {
-          EXPECT_EQ(one->streams[i].labels, three->streams[i].labels) << q;
-          ASSERT_EQ(one->streams[i].entries.size(), three->streams[i].entries.size()) << q;
-          for (size_t k = 0; k < one->streams[i].entries.size(); ++k) {
-            EXPECT_EQ(one->streams[i].entries[k].t_ns, three->streams[i].entries[k].t_ns) << q;
-            EXPECT_EQ(one->streams[i].entries[k].line, three->streams[i].entries[k].line) << q;
-          }
-        }
+        logql::testing::ExpectSameAnswer(*one, *three, q);
         EXPECT_EQ(one->matrix.empty() && one->streams.empty(), false) << q;
       }
     }

@@ -13,6 +13,7 @@
 
 #include "core/clock.h"
 #include "logql/eval/engine.h"
+#include "logql/same_answer.h"
 #include "logql/source/file_source.h"
 
 namespace remediator::logql {
@@ -256,22 +257,7 @@ TEST(FileReadPathsTest, EngineAnswersMatch) {
     auto a = lazy.Query(p);
     auto b = exact.Query(p);
     ASSERT_TRUE(a.ok() && b.ok()) << q.query;
-    ASSERT_EQ(a->streams.size(), b->streams.size()) << q.query;
-    for (size_t i = 0; i < a->streams.size(); ++i) {
-      ASSERT_EQ(a->streams[i].entries.size(), b->streams[i].entries.size()) << q.query;
-      for (size_t j = 0; j < a->streams[i].entries.size(); ++j) {
-        EXPECT_EQ(a->streams[i].entries[j].t_ns, b->streams[i].entries[j].t_ns) << q.query;
-        EXPECT_EQ(a->streams[i].entries[j].line, b->streams[i].entries[j].line) << q.query;
-      }
-    }
-    ASSERT_EQ(a->matrix.size(), b->matrix.size()) << q.query;
-    for (size_t i = 0; i < a->matrix.size(); ++i) {
-      ASSERT_EQ(a->matrix[i].points.size(), b->matrix[i].points.size()) << q.query;
-      for (size_t j = 0; j < a->matrix[i].points.size(); ++j) {
-        EXPECT_EQ(a->matrix[i].points[j].t_ns, b->matrix[i].points[j].t_ns) << q.query;
-        EXPECT_EQ(a->matrix[i].points[j].v, b->matrix[i].points[j].v) << q.query;
-      }
-    }
+    testing::ExpectSameAnswer(*a, *b, q.query);
     if (q.step == 0) {
       EXPECT_FALSE(a->streams.empty()) << q.query;
     } else {
