@@ -1,6 +1,7 @@
 #include "remediation/decision_log.h"
 
 #include <fcntl.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -88,6 +89,7 @@ DecisionLog::~DecisionLog() {
   notify_cv_.notify_one();
   if (notifier_.joinable()) notifier_.join();  // answers every round first
   if (fd_ >= 0) ::close(fd_);
+  if (inotify_fd_ >= 0) ::close(inotify_fd_);
 }
 
 Status DecisionLog::OpenFile() {
@@ -103,10 +105,37 @@ Status DecisionLog::OpenFile() {
   dev_ = st.st_dev;
   ino_ = st.st_ino;
   if (!existed) SyncFolder(path_);
+  WatchFile();
   return Status::Ok();
 }
 
+void DecisionLog::WatchFile() {
+  if (inotify_fd_ < 0) inotify_fd_ = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+  if (inotify_fd_ < 0) return;  // no inotify: ReopenIfRotated stats every round
+  if (watch_ >= 0) ::inotify_rm_watch(inotify_fd_, watch_);
+  // A rename (logrotate), an unlink or a rename over it (the link count, IN_ATTRIB).
+  watch_ = ::inotify_add_watch(inotify_fd_, path_.c_str(), IN_MOVE_SELF | IN_ATTRIB | IN_DELETE_SELF);
+}
+
+bool DecisionLog::MaybeRotated() {
+  if (inotify_fd_ < 0 || watch_ < 0) return true;
+  alignas(inotify_event) char buf[4096];
+  bool any = false;
+  for (;;) {
+    ssize_t n = ::read(inotify_fd_, buf, sizeof buf);
+    if (n > 0) {
+      any = true;
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    return any || (n < 0 && errno != EAGAIN);  // a read error: check the path to be safe
+  }
+}
+
 Status DecisionLog::ReopenIfRotated() {
+  // The inotify watch saw nothing happen to the open file: the path still names it (one
+  // non-blocking read instead of a stat() path walk per round). Else compare the inodes.
+  if (fd_ >= 0 && !MaybeRotated()) return Status::Ok();
   struct stat st;
   if (fd_ >= 0 && ::stat(path_.c_str(), &st) == 0 && st.st_dev == dev_ && st.st_ino == ino_) {
     return Status::Ok();

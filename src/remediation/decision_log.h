@@ -11,7 +11,8 @@
 // ends) the flusher lingers up to half a sync (at most 1 ms) for the callers it just
 // finished, so with a slow disk both groups share the next round. At open a torn last line
 // (a crash mid-write) is cut off. The file is reopened by Reopen() (SIGHUP) and, before
-// each write, when the path no longer names the open file (logrotate renamed it away).
+// each write, when the path no longer names the open file (logrotate renamed it away;
+// noticed through inotify, confirmed by comparing inodes).
 //
 // Thread-safe.
 #pragma once
@@ -70,15 +71,19 @@ class DecisionLog {
   void NotifyLoop();
   Status OpenFile();                        // REQUIRES: file_mu_ held
   Status ReopenIfRotated();                 // REQUIRES: file_mu_ held
+  void WatchFile();                         // REQUIRES: file_mu_ held
+  bool MaybeRotated();                      // REQUIRES: file_mu_ held
   Status WriteAndSync(const std::string&);  // REQUIRES: file_mu_ held
 
   const std::string path_;
   int64_t repaired_bytes_ = 0;
 
-  std::mutex file_mu_;  // guards fd_, dev_, ino_
+  std::mutex file_mu_;  // guards the five below
   int fd_ = -1;
   dev_t dev_ = 0;
   ino_t ino_ = 0;
+  int inotify_fd_ = -1;  // watches the open file for renames and unlinks (-1: none)
+  int watch_ = -1;
 
   std::mutex queue_mu_;  // guards the four below
   std::condition_variable queue_cv_;

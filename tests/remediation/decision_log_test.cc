@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <thread>
 
 #include "remediation/decision.h"
@@ -114,6 +115,41 @@ TEST(DecisionLogTest, FollowsLogrotateRenameAndReopen) {
   ASSERT_TRUE((*log)->Reopen().ok());
   ASSERT_TRUE((*log)->Append("{\"n\":3}").ok());
   EXPECT_EQ(ReadFile(path), "{\"n\":2}\n{\"n\":3}\n");
+}
+
+// Renamed away, unlinked, or replaced by a rename over it: each time the next append goes to
+// a file at the path again (the change is noticed through inotify, not a stat per round).
+TEST(DecisionLogTest, ReopensWhenThePathNoLongerNamesTheFile) {
+  struct Case {
+    const char* name;
+    std::function<void(const std::string& path, const std::string& dir)> change;
+  };
+  const Case cases[] = {
+      {"rename", [](const std::string& path, const std::string& dir) {
+         std::filesystem::rename(path, dir + "/moved.jsonl");
+       }},
+      {"unlink", [](const std::string& path, const std::string&) { std::filesystem::remove(path); }},
+      {"replaced", [](const std::string& path, const std::string& dir) {
+         WriteFile(dir + "/other.jsonl", "{\"other\":1}\n");
+         std::filesystem::rename(dir + "/other.jsonl", path);
+       }},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    TempDir dir;
+    std::string path = dir / "log.jsonl";
+    auto log = DecisionLog::Open(path);
+    ASSERT_TRUE(log.ok());
+    ASSERT_TRUE((*log)->Append("{\"n\":1}").ok());
+    ASSERT_TRUE((*log)->Append("{\"n\":2}").ok());  // unchanged: same file
+    EXPECT_EQ(ReadFile(path), "{\"n\":1}\n{\"n\":2}\n");
+    c.change(path, dir.path());
+    ASSERT_TRUE((*log)->Append("{\"n\":3}").ok());
+    std::string want = std::string(c.name) == "replaced" ? "{\"other\":1}\n{\"n\":3}\n" : "{\"n\":3}\n";
+    EXPECT_EQ(ReadFile(path), want);
+    ASSERT_TRUE((*log)->Append("{\"n\":4}").ok());
+    EXPECT_EQ(ReadFile(path), want + "{\"n\":4}\n");
+  }
 }
 
 TEST(DecisionLogTest, LineFormat) {
