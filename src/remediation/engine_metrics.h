@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "remediation/action.h"
@@ -13,8 +14,14 @@ namespace remediator::remediation {
 
 class EngineMetrics {
  public:
+  // Every decision comes here: an existing counter is found without building its key.
   void CountDecision(Action action, const std::string& playbook) {
-    ++decisions_[{std::string(ActionName(action)), playbook}];
+    std::pair<std::string_view, std::string_view> key{ActionName(action), playbook};
+    auto it = decisions_.find(key);
+    if (it == decisions_.end()) {
+      it = decisions_.emplace(std::pair<std::string, std::string>(key.first, key.second), 0).first;
+    }
+    ++it->second;
   }
   // result: "success", "failure", "timed_out", "failed_to_start".
   void CountExecution(const std::string& playbook, std::string_view result, double seconds);
@@ -29,7 +36,18 @@ class EngineMetrics {
     uint64_t count = 0;
     double sum = 0;
   };
-  std::map<std::pair<std::string, std::string>, uint64_t> decisions_;   // (action, playbook)
+  // Orders pairs of strings, and finds by pairs of string_views.
+  struct PairLess {
+    using is_transparent = void;
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const {
+      if (std::string_view(a.first) != std::string_view(b.first)) {
+        return std::string_view(a.first) < std::string_view(b.first);
+      }
+      return std::string_view(a.second) < std::string_view(b.second);
+    }
+  };
+  std::map<std::pair<std::string, std::string>, uint64_t, PairLess> decisions_;  // (action, playbook)
   std::map<std::pair<std::string, std::string>, uint64_t> executions_;  // (playbook, result)
   std::map<std::string, Histogram> durations_;
 };

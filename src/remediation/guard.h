@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "alerts/payload.h"
 #include "remediation/action.h"
 #include "remediation/config.h"
@@ -39,6 +41,11 @@ struct Verdict {
   static Verdict Pass() { return Verdict{}; }
   static Verdict Block(Action a, std::string reason) { return Verdict{false, a, std::move(reason)}; }
 };
+
+// A state key built per decision: on the stack unless it is unusually long (no allocation
+// on the hot path).
+using KeyBuffer = fmt::basic_memory_buffer<char, 160>;
+inline std::string_view View(const KeyBuffer& b) { return {b.data(), b.size()}; }
 
 class Guard {
  public:

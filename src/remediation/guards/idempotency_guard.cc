@@ -9,21 +9,24 @@
 
 namespace remediator::remediation {
 
-std::string IdempotencyGuard::Key(const Candidate& c) {
-  // "fingerprint|startsAt|playbook", built in one allocation (this runs for every decision).
+void IdempotencyGuard::Key(const Candidate& c, KeyBuffer& key) {
+  // "fingerprint|startsAt|playbook" (this runs for every decision).
   char num[24];
   char* end = std::to_chars(num, num + sizeof num, c.alert->starts_at_ns).ptr;
   const std::string& fp = c.alert->fingerprint;
   const std::string& pb = c.playbook->name;
-  std::string key;
-  key.reserve(fp.size() + static_cast<size_t>(end - num) + pb.size() + 2);
-  key.append(fp).append(1, '|').append(num, end).append(1, '|').append(pb);
-  return key;
+  key.append(fp.data(), fp.data() + fp.size());
+  key.push_back('|');
+  key.append(num, end);
+  key.push_back('|');
+  key.append(pb.data(), pb.data() + pb.size());
 }
 
 Verdict IdempotencyGuard::Check(const Candidate& c, const StateStore& state) const {
   int64_t since = c.now_ns - cfg_.window_ns + 1;
-  int64_t first = state.OldestEvent(EventKind::kIdempotency, Key(c), since);
+  KeyBuffer key;
+  Key(c, key);
+  int64_t first = state.OldestEvent(EventKind::kIdempotency, View(key), since);
   if (first == INT64_MAX) return Verdict::Pass();
   return Verdict::Block(
       Action::kDeduplicated,
@@ -33,7 +36,9 @@ Verdict IdempotencyGuard::Check(const Candidate& c, const StateStore& state) con
 }
 
 void IdempotencyGuard::Record(const Candidate& c, bool, StateStore& state) const {
-  state.AddEvent(EventKind::kIdempotency, Key(c), c.now_ns, c.now_ns - cfg_.window_ns + 1);
+  KeyBuffer key;
+  Key(c, key);
+  state.AddEvent(EventKind::kIdempotency, View(key), c.now_ns, c.now_ns - cfg_.window_ns + 1);
 }
 
 }  // namespace remediator::remediation

@@ -6,16 +6,18 @@
 
 namespace remediator::remediation {
 
-std::string OscillationGuard::Key(const Candidate& c) {
-  std::string key;
-  key.reserve(c.alert_name.size() + 1 + c.playbook->name.size());
-  key.append(c.alert_name).append(1, '|').append(c.playbook->name);
-  return key;
+void OscillationGuard::Key(const Candidate& c, KeyBuffer& key) {
+  const std::string& pb = c.playbook->name;
+  key.append(c.alert_name.data(), c.alert_name.data() + c.alert_name.size());
+  key.push_back('|');
+  key.append(pb.data(), pb.data() + pb.size());
 }
 
 Verdict OscillationGuard::Check(const Candidate& c, const StateStore& state) const {
   // The seed keeps times strictly inside (now - window, now].
-  int64_t n = state.CountEvents(EventKind::kOscillation, Key(c), c.now_ns - cfg_.window_ns + 1);
+  KeyBuffer key;
+  Key(c, key);
+  int64_t n = state.CountEvents(EventKind::kOscillation, View(key), c.now_ns - cfg_.window_ns + 1);
   if (n < cfg_.threshold) return Verdict::Pass();
   return Verdict::Block(Action::kBlockedOscillation,
                         fmt::format("{} triggers of {} -> {} in the last {} (threshold {})", n,
@@ -24,7 +26,9 @@ Verdict OscillationGuard::Check(const Candidate& c, const StateStore& state) con
 }
 
 void OscillationGuard::Record(const Candidate& c, bool, StateStore& state) const {
-  state.AddEvent(EventKind::kOscillation, Key(c), c.now_ns, c.now_ns - cfg_.window_ns + 1);
+  KeyBuffer key;
+  Key(c, key);
+  state.AddEvent(EventKind::kOscillation, View(key), c.now_ns, c.now_ns - cfg_.window_ns + 1);
 }
 
 }  // namespace remediator::remediation

@@ -16,7 +16,7 @@ class OscillationGuard final : public Guard {
   Verdict Check(const Candidate& c, const StateStore& state) const override;
   void Record(const Candidate& c, bool will_run, StateStore& state) const override;
 
-  static std::string Key(const Candidate& c);
+  static void Key(const Candidate& c, KeyBuffer& key);
 
  private:
   OscillationConfig cfg_;
