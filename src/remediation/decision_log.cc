@@ -213,7 +213,10 @@ void DecisionLog::Release() {
   bool wake;
   {
     std::lock_guard<std::mutex> lock(queue_mu_);
-    wake = --holds_ == 0 && !callbacks_.empty();
+    // A lingering flusher only cares once its count is reached (else it would wake up
+    // after every pass of the caller just to wait again).
+    wake = --holds_ == 0 && !callbacks_.empty() &&
+           (linger_until_ == 0 || callbacks_.size() >= linger_until_);
   }
   if (wake) queue_cv_.notify_one();
 }
