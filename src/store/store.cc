@@ -317,7 +317,26 @@ Status Store::Append(std::span<const LogEntry> batch, std::span<const Checkpoint
   uint64_t cost = 0;
   {
     std::unique_lock lock(mu_);
+    // Prefetch what Intern reads of the entries ahead, in three steps: the entry 48 ahead,
+    // the label array (each cache line) of the one 32 ahead (its entry was fetched 16 entries ago), the
+    // strings of the one 16 ahead. A batch comes from the shipper's thread, so it is cold
+    // here, and without this the thread waited on a miss per label (44% of Intern's samples
+    // were the first load of a label; Intern was 6.4% of ship --once's CPU). Written out
+    // here: GCC drops a call to a helper that only prefetches (it has no side effects).
+    constexpr size_t kAhead = 16;
     for (size_t i = 0; i < batch.size(); ++i) {
+      if (i + 3 * kAhead < batch.size()) __builtin_prefetch(&batch[i + 3 * kAhead]);
+      if (i + 2 * kAhead < batch.size()) {
+        const Labels& ls = batch[i + 2 * kAhead].labels;
+        const char* end = reinterpret_cast<const char*>(ls.data() + ls.size());
+        for (const char* p = reinterpret_cast<const char*>(ls.data()); p < end; p += 64) __builtin_prefetch(p);
+      }
+      if (i + kAhead < batch.size()) {
+        for (const Label& l : batch[i + kAhead].labels) {
+          __builtin_prefetch(l.name.data());
+          __builtin_prefetch(l.value.data());
+        }
+      }
       batch_ids_[i] = Intern(batch[i].labels);
       cost += batch[i].line.size() + sizeof(HeadEntry);
     }

@@ -265,16 +265,39 @@ bool ScanNumber(std::string_view s, size_t& i) {
   return true;
 }
 
-// `keys[k]` is wanted; `key_lengths` has bit L set when a wanted key is L bytes long (L < 64;
-// bit 63 stands for every longer key), a cheap test that skips most keys of a line.
-uint64_t KeyLengthMask(const std::vector<std::string>& keys) {
-  uint64_t m = 0;
-  for (const std::string& k : keys) m |= uint64_t{1} << std::min<size_t>(k.size(), 63);
-  return m;
+// The first 8 bytes of `key` as a word, zero-padded when shorter.
+uint64_t KeyHead(std::string_view key) {
+  uint64_t w = 0;
+  if (key.size() >= 8) {
+    std::memcpy(&w, key.data(), 8);
+  } else {
+    for (size_t i = 0; i < key.size(); ++i) w |= uint64_t{static_cast<uint8_t>(key[i])} << (8 * i);
+  }
+  return w;
 }
 
-bool ScanFlatObject(std::string_view s, const std::vector<std::string>& keys, uint64_t key_lengths,
-                    std::span<FlatHit> hits, std::vector<uint64_t>& quotes) {
+// The wanted top-level keys. `lengths` has bit L set when a wanted key is L bytes long (L <
+// 64; bit 63 stands for every longer key), a cheap test that skips most keys of a line;
+// `heads` are their KeyHead words, compared before the rest of the bytes, so a key of a
+// wanted length (Traefik has nine 10- and 11-byte keys) costs a word compare, not a memcmp.
+struct FlatKeys {
+  std::vector<std::string> keys;
+  std::vector<uint64_t> heads;
+  uint64_t lengths = 0;
+
+  void Add(std::string key) {
+    lengths |= uint64_t{1} << std::min<size_t>(key.size(), 63);
+    heads.push_back(KeyHead(key));
+    keys.push_back(std::move(key));
+  }
+  bool Matches(size_t k, std::string_view key, uint64_t head) const {
+    return keys[k].size() == key.size() && heads[k] == head &&
+           (key.size() <= 8 || std::memcmp(keys[k].data() + 8, key.data() + 8, key.size() - 8) == 0);
+  }
+};
+
+bool ScanFlatObject(std::string_view s, const FlatKeys& wanted, std::span<FlatHit> hits,
+                    std::vector<uint64_t>& quotes) {
   if (!QuoteBits(s, quotes)) return false;  // also rules out \t \n \r: a space is the only blank
   const size_t n = s.size();
   const char* p = s.data();
@@ -331,9 +354,10 @@ bool ScanFlatObject(std::string_view s, const std::vector<std::string>& keys, ui
     } else {
       return false;  // an object or array: the full parser handles those
     }
-    if (missing > 0 && ((key_lengths >> std::min<size_t>(key.size(), 63)) & 1) != 0) {
+    if (missing > 0 && ((wanted.lengths >> std::min<size_t>(key.size(), 63)) & 1) != 0) {
+      const uint64_t head = KeyHead(key);
       for (size_t k = 0; k < hits.size(); ++k) {
-        if (!hits[k].found && keys[k] == key) {  // the first occurrence, as simdjson's at_key
+        if (!hits[k].found && wanted.Matches(k, key, head)) {  // the first occurrence, as simdjson's at_key
           hits[k] = v;
           --missing;
         }
@@ -381,12 +405,11 @@ class JsonStage final : public Stage {
         drop_malformed_(drop_malformed) {
     for (const Expr& x : exprs_) {
       if (x.steps.size() != 1 || x.steps[0].is_index) {
-        flat_keys_.clear();
+        flat_ = FlatKeys{};
         break;
       }
-      flat_keys_.push_back(x.steps[0].key);
+      flat_.Add(x.steps[0].key);
     }
-    flat_key_lengths_ = KeyLengthMask(flat_keys_);
   }
 
   std::string_view name() const override { return "json"; }
@@ -402,13 +425,13 @@ class JsonStage final : public Stage {
       }
       input = v->text;
     }
-    if (!flat_keys_.empty()) {
+    if (!flat_.keys.empty()) {
       if (!source_.empty()) {  // the input aliases the extracted map, which Set may move
         buf_.assign(input);
         input = buf_;
       }
-      hits_.assign(flat_keys_.size(), FlatHit{});
-      if (ScanFlatObject(input, flat_keys_, flat_key_lengths_, hits_, quotes_)) {
+      hits_.assign(flat_.keys.size(), FlatHit{});
+      if (ScanFlatObject(input, flat_, hits_, quotes_)) {
         for (size_t k = 0; k < exprs_.size(); ++k) {
           const FlatHit& h = hits_[k];
           if (!h.found) {
@@ -503,9 +526,8 @@ class JsonStage final : public Stage {
   bool drop_malformed_;
   simdjson::dom::parser parser_;
   std::string buf_;  // the input copied with simdjson's padding
-  std::vector<std::string> flat_keys_;  // per expression, its top-level key; empty: no fast path
+  FlatKeys flat_;  // per expression, its top-level key; none: no fast path
   std::vector<FlatHit> hits_;
-  uint64_t flat_key_lengths_ = 0;  // KeyLengthMask(flat_keys_)
   std::vector<uint64_t> quotes_;  // ScanFlatObject's scratch
 };
 
