@@ -174,6 +174,7 @@ class Worker {
     const bool unwrap = e_.range.unwrap.has_value();
     const bool bytes_op = e_.op == RangeOp::kBytesOverTime || e_.op == RangeOp::kBytesRate;
     int64_t lines = 0, bytes = 0;
+    stream_series_.clear();
     while (cursor.Next(ev)) {
       ++lines;
       bytes += static_cast<int64_t>(ev.line.size());
@@ -234,6 +235,8 @@ class Worker {
       if (!lbs_.Modified()) {
         if (cached < 0) cached = static_cast<int64_t>(SeriesFor());
         idx = static_cast<size_t>(cached);
+      } else if (lbs_.OnlyParsed()) {
+        idx = StreamSeriesFor();
       } else {
         idx = SeriesFor();
       }
@@ -245,6 +248,33 @@ class Worker {
     }
     stats_.lines += lines;
     stats_.bytes += bytes;
+  }
+
+  // The series of an entry whose labels are its stream's plus parsed ones (OnlyParsed):
+  // within one stream it depends only on the parsed labels the shaper keeps (a parsed label
+  // shadowing a stream label of the same name is kept or dropped with it), so it is looked
+  // up by those alone, without collecting, sorting and shaping every label per entry.
+  size_t StreamSeriesFor() {
+    stream_key_.clear();
+    for (size_t i = 0; i < lbs_.parsed_count(); ++i) {
+      const std::string_view name = lbs_.parsed_name(i);
+      if (i == keep_slot_.size()) keep_slot_.emplace_back();
+      auto& [slot_name, keep] = keep_slot_[i];
+      if (slot_name != name) {  // parsers set the same names in the same order: rarely taken
+        slot_name.assign(name);
+        keep = shaper_.Keep(name);
+      }
+      if (!keep) continue;
+      stream_key_ += name;
+      stream_key_ += '\xff';
+      stream_key_ += lbs_.parsed_value(i);
+      stream_key_ += '\xfe';
+    }
+    auto it = stream_series_.find(stream_key_);
+    if (it != stream_series_.end()) return it->second;
+    const size_t idx = SeriesFor();
+    stream_series_.emplace(stream_key_, idx);
+    return idx;
   }
 
   size_t SeriesFor() {
@@ -279,6 +309,9 @@ class Worker {
   log::LineScratch scratch_;
   std::vector<std::pair<std::string_view, std::string_view>> pairs_;
   std::string key_;
+  std::unordered_map<std::string, size_t> stream_series_;  // of the current stream (StreamSeriesFor)
+  std::vector<std::pair<std::string, bool>> keep_slot_;   // parsed slot i: its last name, kept?
+  std::string stream_key_;
 };
 
 double Quantile(double q, std::vector<double>& vals) {

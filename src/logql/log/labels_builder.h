@@ -48,6 +48,14 @@ class LabelsBuilder {
   bool Modified() const { return n_parsed_ > 0 || n_deleted_ > 0 || !metadata_.empty() || HasError() ||
                                  !error_details_.empty(); }
 
+  // True when the labels are the stream's plus parsed ones alone (no metadata, deletion or
+  // error): the final set is then the stream's labels, each shadowed by a parsed one of the
+  // same name, and the parsed labels (parsed_name/parsed_value, i < parsed_count()).
+  bool OnlyParsed() const { return n_deleted_ == 0 && metadata_.empty() && error_.empty() && error_details_.empty(); }
+  size_t parsed_count() const { return n_parsed_; }
+  std::string_view parsed_name(size_t i) const { return parsed_[i].name; }
+  std::string_view parsed_value(size_t i) const { return parsed_[i].value; }
+
   // The final label set, sorted by name, as views valid until the next change: stream and
   // metadata labels not deleted or shadowed, parsed labels, then __error__ /
   // __error_details__ when set.
