@@ -94,11 +94,7 @@ Status MergeCursor::Load(const CursorSource& src) {
 
 Status MergeCursor::LoadDue() {
   while (next_pending_ < pending_.size()) {
-    const CursorSource& next = pending_[next_pending_];
-    if (!heap_.empty()) {
-      const int64_t top = heap_.front()->ts;
-      if (backward_ ? next.max_ts < top : next.min_ts > top) break;
-    }
+    if (!heap_.empty() && !Due(pending_[next_pending_], heap_.front()->ts)) break;
     ++next_pending_;
     CursorSource src = std::move(pending_[next_pending_ - 1]);
     REMEDIATOR_RETURN_IF_ERROR(Load(src));
@@ -132,7 +128,8 @@ bool MergeCursor::Next(logql::EntryView& out) {
       }
     }
   }
-  if (next_pending_ < pending_.size()) {
+  // Per entry only a comparison: LoadDue runs when the next source's range is reached.
+  if (next_pending_ < pending_.size() && (heap_.empty() || Due(pending_[next_pending_], heap_.front()->ts))) {
     if (Status st = LoadDue(); !st.ok()) {
       status_ = st;
       return false;

@@ -43,6 +43,8 @@ class MergeCursor final : public logql::EntryCursor {
   bool HeapBefore(const std::unique_ptr<Active>& a, const std::unique_ptr<Active>& b) const {
     return Before(*b, *a);  // std heaps keep the greatest on top
   }
+  // Whether `next` may hold an entry that comes before (or ties with) the top's time `top`.
+  bool Due(const CursorSource& next, int64_t top) const { return backward_ ? next.max_ts >= top : next.min_ts <= top; }
   Status LoadDue();
   Status Load(const CursorSource& src);
   void Retire(std::unique_ptr<Active> done);  // its section's memory goes back for reuse
