@@ -318,13 +318,24 @@ double Quantile(double q, std::vector<double>& vals) {
   if (vals.empty()) return std::numeric_limits<double>::quiet_NaN();
   if (q < 0) return -std::numeric_limits<double>::infinity();
   if (q > 1) return std::numeric_limits<double>::infinity();
-  std::sort(vals.begin(), vals.end());
   double n = static_cast<double>(vals.size());
   double rank = q * (n - 1);
   double lower = std::max(0.0, std::floor(rank));
   double upper = std::min(n - 1, lower + 1);
   double weight = rank - std::floor(rank);
-  return vals[static_cast<size_t>(lower)] * (1 - weight) + vals[static_cast<size_t>(upper)] * weight;
+  // The two order statistics around the rank, as a full sort would place them: a selection
+  // in linear time (NaNs, which have no order, take the sort).
+  const auto lo = static_cast<size_t>(lower), hi = static_cast<size_t>(upper);
+  if (std::any_of(vals.begin(), vals.end(), [](double v) { return std::isnan(v); })) {
+    std::sort(vals.begin(), vals.end());
+  } else {
+    std::nth_element(vals.begin(), vals.begin() + static_cast<std::ptrdiff_t>(lo), vals.end());
+    if (hi > lo) {
+      std::iter_swap(vals.begin() + static_cast<std::ptrdiff_t>(hi),
+                     std::min_element(vals.begin() + static_cast<std::ptrdiff_t>(lo) + 1, vals.end()));
+    }
+  }
+  return vals[lo] * (1 - weight) + vals[hi] * weight;
 }
 
 double ExtrapolatedRate(const int64_t* ts, const double* v, size_t n, int64_t range_ns, int64_t offset_ns,
@@ -523,7 +534,6 @@ Result<StepValue> EvalRangeAggregation(const syntax::RangeAggregationExpr& e, co
   }
 
   const size_t nsteps = steps.size();
-  std::vector<double> scratch;
   if (e.op == RangeOp::kAbsentOverTime) {
     StepSeries as;
     for (const LabelMatcher& m : e.range.selector.matchers) {
@@ -552,8 +562,13 @@ Result<StepValue> EvalRangeAggregation(const syntax::RangeAggregationExpr& e, co
     return out;
   }
 
-  std::optional<Labels> error_series;
-  for (SeriesAcc& s : acc.series) {
+  // Each series' windows (sorting it first when needed), on the workers' threads when there
+  // are many samples: quantiles sort every window, and this would be the serial tail.
+  const size_t nseries = acc.series.size();
+  std::vector<StepSeries> done(nseries);
+  std::vector<uint8_t> any(nseries, 0), window_error(nseries, 0);
+  auto eval_series = [&](size_t k, std::vector<double>& scratch) {
+    SeriesAcc& s = acc.series[k];
     if (!s.sorted) {
       std::vector<size_t> order(s.ts.size());
       for (size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -570,10 +585,9 @@ Result<StepValue> EvalRangeAggregation(const syntax::RangeAggregationExpr& e, co
       s.v = std::move(v2);
       s.sorted = true;
     }
-    StepSeries ss;
+    StepSeries& ss = done[k];
     ss.v.assign(nsteps, 0);
     ss.has.assign(nsteps, 0);
-    bool any = false;
     size_t lo = 0, hi = 0;
     for (size_t i = 0; i < nsteps; ++i) {
       int64_t hi_t = steps[i] - off;
@@ -583,16 +597,36 @@ Result<StepValue> EvalRangeAggregation(const syntax::RangeAggregationExpr& e, co
       while (hi < s.ts.size() && s.ts[hi] <= hi_t) ++hi;
       if (hi <= lo) continue;
       if (s.error) {
-        if (!error_series) error_series = s.labels;
+        window_error[k] = 1;
         continue;
       }
       ss.v[i] = WindowValue(e, s, lo, hi, steps[i], scratch);
       ss.has[i] = 1;
-      any = true;
+      any[k] = 1;
     }
-    if (!any) continue;
-    ss.labels = std::move(s.labels);
-    out.series.push_back(std::move(ss));
+  };
+  size_t samples = 0;
+  for (const SeriesAcc& s : acc.series) samples += s.ts.size();
+  const int threads = samples >= (size_t{1} << 16) ? static_cast<int>(std::min<size_t>(
+                                                           static_cast<size_t>(std::max(1, options.parallelism)), nseries))
+                                                     : 1;
+  std::atomic<size_t> next_series{0};
+  auto eval_some = [&] {
+    std::vector<double> window;
+    for (size_t k; (k = next_series.fetch_add(1)) < nseries;) eval_series(k, window);
+  };
+  {
+    std::vector<std::thread> helpers;
+    for (int i = 1; i < threads; ++i) helpers.emplace_back(eval_some);
+    eval_some();
+    for (auto& t : helpers) t.join();
+  }
+  std::optional<Labels> error_series;
+  for (size_t k = 0; k < nseries; ++k) {
+    if (window_error[k] && !error_series) error_series = acc.series[k].labels;
+    if (!any[k]) continue;
+    done[k].labels = std::move(acc.series[k].labels);
+    out.series.push_back(std::move(done[k]));
   }
   if (error_series) {
     Labels shown = acc.first_error_full && !options.project_by ? *error_series : *error_series;
