@@ -62,12 +62,18 @@ bool LabelsBuilder::BaseOrMetadataHas(std::string_view name) const {
   for (const Label& m : metadata_) {
     if (m.name == name) return true;
   }
-  if (stream_ != nullptr) {
-    auto it = std::lower_bound(stream_->begin(), stream_->end(), name,
-                               [](const Label& l, std::string_view n) { return l.name < n; });
-    if (it != stream_->end() && it->name == name) return true;
+  if (stream_ == nullptr) return false;
+  if (stream_->size() <= 8) {
+    // Parsers ask this for every label of every entry: a few stream labels are scanned,
+    // comparing lengths first, which rules most of them out without comparing bytes.
+    for (const Label& l : *stream_) {
+      if (l.name.size() == name.size() && l.name == name) return true;
+    }
+    return false;
   }
-  return false;
+  auto it = std::lower_bound(stream_->begin(), stream_->end(), name,
+                             [](const Label& l, std::string_view n) { return l.name < n; });
+  return it != stream_->end() && it->name == name;
 }
 
 bool LabelsBuilder::ParsedHas(std::string_view name) const { return FindParsed(name) >= 0; }
