@@ -11,8 +11,6 @@
 
 namespace remediator::logql::log {
 
-SubstringSearcher::SubstringSearcher(std::string_view needle) : needle_(needle) {}
-
 namespace {
 
 // The two needle bytes to probe: letters or digits when it has them (quotes, spaces and
@@ -49,9 +47,8 @@ inline const char* ScalarFind(const char* hay, size_t i, size_t n, const char* n
 
 #if defined(__x86_64__)
 // SimdFind with 32 positions at once, for CPUs with AVX2 (checked at run time).
-__attribute__((target("avx2"))) const char* Avx2Find(const char* hay, size_t n, const char* needle, size_t k) {
-  size_t a, b;
-  ProbeBytes(needle, k, a, b);
+__attribute__((target("avx2"))) const char* Avx2Find(const char* hay, size_t n, const char* needle, size_t k,
+                                                      size_t a, size_t b) {
   const __m256i first = _mm256_set1_epi8(needle[a]);
   const __m256i last = _mm256_set1_epi8(needle[b]);
   size_t i = 0;
@@ -76,16 +73,15 @@ bool HasAvx2() {
 
 // The "generic SIMD" substring search: compare the needle's first and last bytes at 16
 // positions at once, then memcmp the candidates.
-const char* SimdFind(const char* hay, size_t n, const char* needle, size_t k) {
+// `a` and `b` are ProbeBytes(needle, k).
+const char* SimdFind(const char* hay, size_t n, const char* needle, size_t k, size_t a, size_t b) {
   if (k == 0) return hay;
   if (n < k) return nullptr;
   if (k == 1) return static_cast<const char*>(std::memchr(hay, needle[0], n));
 #if defined(__x86_64__)
-  if (n >= 64 && HasAvx2()) return Avx2Find(hay, n, needle, k);
+  if (n >= 64 && HasAvx2()) return Avx2Find(hay, n, needle, k, a, b);
 #endif
 #if defined(__SSE2__)
-  size_t a, b;
-  ProbeBytes(needle, k, a, b);
   const __m128i first = _mm_set1_epi8(needle[a]);
   const __m128i last = _mm_set1_epi8(needle[b]);
   size_t i = 0;
@@ -104,17 +100,21 @@ const char* SimdFind(const char* hay, size_t n, const char* needle, size_t k) {
 
 }  // namespace
 
+SubstringSearcher::SubstringSearcher(std::string_view needle) : needle_(needle) {
+  if (!needle_.empty()) ProbeBytes(needle_.data(), needle_.size(), probe_a_, probe_b_);
+}
+
 size_t SubstringSearcher::Find(std::string_view hay, size_t from) const {
   if (needle_.empty()) return from <= hay.size() ? from : std::string_view::npos;
   if (from >= hay.size()) return std::string_view::npos;
-  const char* p = SimdFind(hay.data() + from, hay.size() - from, needle_.data(), needle_.size());
+  const char* p = SimdFind(hay.data() + from, hay.size() - from, needle_.data(), needle_.size(), probe_a_, probe_b_);
   if (p == nullptr) return std::string_view::npos;
   return static_cast<size_t>(p - hay.data());
 }
 
 bool SubstringSearcher::Contains(std::string_view hay) const {
   if (needle_.empty()) return true;
-  return SimdFind(hay.data(), hay.size(), needle_.data(), needle_.size()) != nullptr;
+  return SimdFind(hay.data(), hay.size(), needle_.data(), needle_.size(), probe_a_, probe_b_) != nullptr;
 }
 
 // ---- Pattern

@@ -20,6 +20,9 @@ class SubstringSearcher {
 
  private:
   std::string needle_;
+  // The two needle bytes the vector loops compare first (alphanumeric when there are such:
+  // quotes and punctuation are common in logs), chosen once here rather than per search.
+  size_t probe_a_ = 0, probe_b_ = 0;
 };
 
 // A Loki pattern: literals and captures (`<name>`, `<_>`).
