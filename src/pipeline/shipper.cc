@@ -138,7 +138,11 @@ void Shipper::OnLine(std::string_view line, bool truncated) {
   PipelineEntry& e = scratch_;
   // Grown to the line's size plus an eighth (assign would double the buffer): the buffer
   // goes on into a batch slot (Consume), which hands back the one it had.
-  if (line.size() > e.entry.line.capacity()) e.entry.line.reserve(line.size() + line.size() / 8);
+  // (Cleared first: reserve would copy the previous line into the new buffer.)
+  if (line.size() > e.entry.line.capacity()) {
+    e.entry.line.clear();
+    e.entry.line.reserve(line.size() + line.size() / 8);
+  }
   e.entry.line.assign(line);
   e.entry.labels = current_->labels;
   e.entry.timestamp_ns = now_ns_;
