@@ -3,6 +3,7 @@
 // array indexes). Numbers become Go float64 text; objects and arrays are re-encoded as JSON
 // the way Go's json.Marshal does (sorted keys, HTML-safe escapes).
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cstring>
 #include <span>
@@ -280,16 +281,28 @@ uint64_t KeyHead(std::string_view key) {
 // 64; bit 63 stands for every longer key), a cheap test that skips most keys of a line;
 // `heads` are their KeyHead words, compared before the rest of the bytes, so a key of a
 // wanted length (Traefik has nine 10- and 11-byte keys) costs a word compare, not a memcmp.
+// `by_length` lists the wanted keys by length (bucket min(L, 63) is
+// by_length[starts[L], starts[L + 1])), so a key of a line is compared only with the wanted
+// keys of its length (with seven wanted keys the loop over all of them was 7% of the stage).
 struct FlatKeys {
   std::vector<std::string> keys;
   std::vector<uint64_t> heads;
   uint64_t lengths = 0;
+  std::vector<uint32_t> by_length;
+  std::array<uint32_t, 65> starts{};
 
   void Add(std::string key) {
-    lengths |= uint64_t{1} << std::min<size_t>(key.size(), 63);
+    lengths |= uint64_t{1} << Bucket(key.size());
     heads.push_back(KeyHead(key));
     keys.push_back(std::move(key));
+    by_length.resize(keys.size());
+    starts.fill(0);
+    for (const std::string& k : keys) ++starts[Bucket(k.size()) + 1];
+    for (size_t b = 1; b < starts.size(); ++b) starts[b] += starts[b - 1];
+    std::array<uint32_t, 65> fill = starts;
+    for (uint32_t k = 0; k < keys.size(); ++k) by_length[fill[Bucket(keys[k].size())]++] = k;
   }
+  static size_t Bucket(size_t length) { return std::min<size_t>(length, 63); }
   bool Matches(size_t k, std::string_view key, uint64_t head) const {
     return keys[k].size() == key.size() && heads[k] == head &&
            (key.size() <= 8 || std::memcmp(keys[k].data() + 8, key.data() + 8, key.size() - 8) == 0);
@@ -354,9 +367,11 @@ bool ScanFlatObject(std::string_view s, const FlatKeys& wanted, std::span<FlatHi
     } else {
       return false;  // an object or array: the full parser handles those
     }
-    if (missing > 0 && ((wanted.lengths >> std::min<size_t>(key.size(), 63)) & 1) != 0) {
+    const size_t bucket = FlatKeys::Bucket(key.size());
+    if (missing > 0 && ((wanted.lengths >> bucket) & 1) != 0) {
       const uint64_t head = KeyHead(key);
-      for (size_t k = 0; k < hits.size(); ++k) {
+      for (uint32_t j = wanted.starts[bucket]; j < wanted.starts[bucket + 1]; ++j) {
+        const uint32_t k = wanted.by_length[j];
         if (!hits[k].found && wanted.Matches(k, key, head)) {  // the first occurrence, as simdjson's at_key
           hits[k] = v;
           --missing;
