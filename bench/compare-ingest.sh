@@ -8,7 +8,9 @@
 #      the same two pipelines and a storage block;
 #   3. LogQL queries (a)-(c) of issue 3 via `remediator query --store` (the bench pipeline's
 #      store, which keeps whole lines) against `remediator query --file --time-field StartUTC`
-#      on the raw file, same run, and whether both answer the same.
+#      on the raw file, same run, and whether both answer the same; first with both in the
+#      page cache (warm), then with both dropped from it before each run (cold: the logs of
+#      a past day read from disk), by posix_fadvise(DONTNEED), which needs no root.
 # CPU-seconds and peak RSS come from /usr/bin/time. Reference: Promtail 2.9 -> Loki on this
 # kind of machine did 30.7 k lines/s, 32.8 k lines per CPU-s, ~102 MiB RSS, 229.5 MB of chunks
 # (../shared/spec/performance-figures.md). MB = 10^6 bytes.
@@ -91,7 +93,6 @@ YAML
   rm -rf "$dir"
 done
 
-echo "-- queries (a)-(c), range over the 24 h, step 1h: --store (bench pipeline's store) vs --file, same run"
 store="$data/store-bench"
 qargs=(--start 2026-01-01T00:00:00Z --end 2026-01-02T00:00:00Z --step 1h -o json)
 queries=(
@@ -100,23 +101,40 @@ queries=(
   'quantile_over_time(0.95, {job="traefik-access"} | json | unwrap Duration [1h]) by (ServiceName)'
 )
 names=(a b c)
-for i in 0 1 2; do
-  q=${queries[$i]}
-  run "(${names[$i]}) query --store" "$remediator" query "$q" --store "$store" "${qargs[@]}"
-  read -r store_wall store_user store_sys _ < "$data/time.txt"
-  jq -S '.data.result' "$data/out.txt" > "$data/q-store.json"
-  run "(${names[$i]}) query --file --time-field StartUTC" "$remediator" query "$q" \
-    --file "$file:{job=\"traefik-access\"}" --time-field StartUTC "${qargs[@]}"
-  read -r file_wall file_user file_sys _ < "$data/time.txt"
-  jq -S '.data.result' "$data/out.txt" > "$data/q-file.json"
-  awk -v sw="$store_wall" -v su="$store_user" -v ss="$store_sys" -v fw="$file_wall" -v fu="$file_user" \
-    -v fs="$file_sys" 'BEGIN { if (fw <= 0) fw = 0.001; if (fu + fs <= 0) fu = 0.001
-    printf "  store / file: %.2fx the wall time, %.2fx the CPU-s (target: wall <= 1.00x)\n", sw / fw, (su + ss) / (fu + fs) }'
-  if cmp -s "$data/q-store.json" "$data/q-file.json"; then
-    echo "  same result from both"
-  else
-    echo "  RESULTS DIFFER: $data/q-store.json vs $data/q-file.json"
-  fi
-done
+# drop_from_cache FILE...: asks the kernel to forget the files' clean cached pages.
+drop_from_cache() {
+  python3 -c 'import os, sys
+for p in sys.argv[1:]:
+    fd = os.open(p, os.O_RDONLY); os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED); os.close(fd)' "$@"
+}
+compare_queries() {
+  local cold=$1
+  for i in 0 1 2; do
+    q=${queries[$i]}
+    [[ $cold == cold ]] && drop_from_cache "$file" $(find "$store" -type f)
+    run "(${names[$i]}) query --store" "$remediator" query "$q" --store "$store" "${qargs[@]}"
+    read -r store_wall store_user store_sys _ < "$data/time.txt"
+    jq -S '.data.result' "$data/out.txt" > "$data/q-store.json"
+    [[ $cold == cold ]] && drop_from_cache "$file" $(find "$store" -type f)
+    run "(${names[$i]}) query --file --time-field StartUTC" "$remediator" query "$q" \
+      --file "$file:{job=\"traefik-access\"}" --time-field StartUTC "${qargs[@]}"
+    read -r file_wall file_user file_sys _ < "$data/time.txt"
+    jq -S '.data.result' "$data/out.txt" > "$data/q-file.json"
+    awk -v sw="$store_wall" -v su="$store_user" -v ss="$store_sys" -v fw="$file_wall" -v fu="$file_user" \
+      -v fs="$file_sys" 'BEGIN { if (fw <= 0) fw = 0.001; if (fu + fs <= 0) fu = 0.001
+      printf "  store / file: %.2fx the wall time, %.2fx the CPU-s (target: wall <= 1.00x)\n", sw / fw, (su + ss) / (fu + fs) }'
+    if cmp -s "$data/q-store.json" "$data/q-file.json"; then
+      echo "  same result from both"
+    else
+      echo "  RESULTS DIFFER: $data/q-store.json vs $data/q-file.json"
+    fi
+  done
+}
+echo "-- queries (a)-(c) over the 24 h, step 1h, --store (bench pipeline's store) vs --file; warm: both in the page cache"
+compare_queries warm
+echo "-- the same queries, cold: the file and the store dropped from the page cache before each run"
+echo "   (the log of a past day, read from disk)"
+compare_queries cold
+cat "$file" > /dev/null  # back into the page cache for the benchmarks that follow
 rm -rf "$store"
 echo "reference (Promtail 2.9 -> Loki): 30.7 k lines/s, 16.4 MB/s, 32.8 k lines per CPU-s, ~102 MiB RSS, chunks 1/4.7 of the raw bytes"
