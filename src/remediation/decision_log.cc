@@ -246,16 +246,14 @@ void DecisionLog::FlushLoop() {
   int64_t last_sync_ns = 0;  // how long its write + sync took
   std::unique_lock<std::mutex> lock(queue_mu_);
   for (;;) {
-    // With a slow disk (the last sync took 1 ms or more), under load — a round just ended
-    // and lines are already waiting — linger briefly for the callers just handed to the
-    // notifier: they come back within a round trip, and then the next round carries both
-    // groups (one sync) instead of each group waiting for the other's sync. Bounded by half
-    // the last sync (at most 1 ms). With a fast disk a round trip (sending the answers,
-    // the client's next request, deciding it) takes longer than a sync, so waiting would
-    // only idle the disk: the next sync starts at once, while the notifier still sends the
-    // answers, and two groups alternate. An idle log starts at once.
-    constexpr int64_t kLingerAfterSyncNs = 1'000'000;
-    if (answered > 0 && !callbacks_.empty() && !stopping_ && last_sync_ns >= kLingerAfterSyncNs) {
+    // Under load — a round just ended and lines are already waiting — linger briefly for
+    // the callers just handed to the notifier: under a steady load they come back within a
+    // round trip, and then the next round carries both groups (one sync) instead of each
+    // group waiting for the other's sync. Bounded by half the last sync (at most 1 ms), so
+    // with a fast disk the next sync starts while the notifier still sends the answers
+    // (the two groups then alternate), and with a slow one the groups merge; an idle log
+    // starts at once.
+    if (answered > 0 && !callbacks_.empty() && !stopping_) {
       linger_until_ = callbacks_.size() + answered;
       auto linger = std::chrono::nanoseconds(std::min<int64_t>(last_sync_ns / 2, 1'000'000));
       queue_cv_.wait_for(lock, linger, [&] {

@@ -7,10 +7,9 @@
 // to the next round (the lines that gathered while it synced), so the next fdatasync runs
 // while the notifier answers the previous round's callers (for the webhook: sends their
 // HTTP answers): a caller waits for at most the sync in progress plus its own, and the disk
-// is not idle while answers go out. Only with a slow disk (a sync of 1 ms or more) and under
-// a steady load (lines already waiting when a round ends) does the flusher linger, up to
-// half a sync (at most 1 ms), for the callers it just finished, so both groups share the
-// next round. At open a torn last line
+// is not idle while answers go out. Under a steady load (lines already waiting when a round
+// ends) the flusher lingers up to half a sync (at most 1 ms) for the callers it just
+// finished, so with a slow disk both groups share the next round. At open a torn last line
 // (a crash mid-write) is cut off. The file is reopened by Reopen() (SIGHUP) and, before
 // each write, when the path no longer names the open file (logrotate renamed it away;
 // noticed through inotify, confirmed by comparing inodes).
