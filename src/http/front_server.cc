@@ -157,7 +157,7 @@ void AppendResponse(std::string& out, const WebhookAnswer& a, bool keep_alive) {
 
 // What a connection shares with the thread that completes its submit. A keep-alive request
 // whose connection has nothing else to send is answered "directly": the completing thread
-// (the decision log's notifier) sends the answer itself, so the loop neither wakes up for it
+// (the decision log's flusher) sends the answer itself, so the loop neither wakes up for it
 // nor spends its time sending, and goes on reading other requests meanwhile. The loop does
 // not write to the socket while `busy`; it closes the socket only under `mu`.
 struct Link {
@@ -170,7 +170,7 @@ struct Link {
 
 }  // namespace
 
-// Finished submits, handed from the decision log's notifier thread to the loop. Shared with
+// Finished submits, handed from the decision log's flusher thread to the loop. Shared with
 // the submit callbacks, so a late callback (after the loop gave up waiting) stays harmless.
 struct FrontServer::Mailbox {
   std::mutex mu;

@@ -4,11 +4,10 @@
 //
 // Why: the webhook is the hot path. On the loop, many connections' requests are decided in
 // one pass and their decision lines share one group commit (RemediationService::SubmitAsync);
-// the answers go out when the log reports the lines durable: the thread that completes a
-// submit (the log's notifier, while its flusher already syncs the next round) sends the
-// answer itself when it is the next thing the connection has to send, so the loop neither
-// wakes up for it nor spends its time on the send; other answers go back to the loop
-// through a mailbox. No thread per connection, no thread
+// the answers go out when the flusher reports the lines durable: the thread that completes
+// a submit (the flusher) sends the answer itself when it is the next thing the connection
+// has to send, so the loop neither wakes up for it nor spends its time on the send; other
+// answers go back to the loop through a mailbox. No thread per connection, no thread
 // wake-up per request. httplib keeps serving everything else (control API,
 // metrics, status, the Loki API) unchanged.
 //

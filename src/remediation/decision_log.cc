@@ -70,7 +70,6 @@ Result<std::unique_ptr<DecisionLog>> DecisionLog::Open(const std::string& path) 
   Result<int64_t> repaired = RepairTail(log->fd_, path);
   if (!repaired.ok()) return repaired.status();
   log->repaired_bytes_ = *repaired;
-  log->notifier_ = std::thread([raw = log.get()] { raw->NotifyLoop(); });
   log->flusher_ = std::thread([raw = log.get()] { raw->FlushLoop(); });
   return log;
 }
@@ -82,12 +81,6 @@ DecisionLog::~DecisionLog() {
   }
   queue_cv_.notify_all();
   if (flusher_.joinable()) flusher_.join();  // writes what is still queued first
-  {
-    std::lock_guard<std::mutex> lock(notify_mu_);
-    flusher_done_ = true;
-  }
-  notify_cv_.notify_one();
-  if (notifier_.joinable()) notifier_.join();  // answers every round first
   if (fd_ >= 0) ::close(fd_);
   if (inotify_fd_ >= 0) ::close(inotify_fd_);
 }
@@ -242,16 +235,15 @@ Status DecisionLog::Append(const std::vector<std::string>& lines) {
 
 void DecisionLog::FlushLoop() {
   std::string data;
+  std::vector<DoneCallback> callbacks;
   size_t answered = 0;       // callers of the round just finished
   int64_t last_sync_ns = 0;  // how long its write + sync took
   std::unique_lock<std::mutex> lock(queue_mu_);
   for (;;) {
     // Under load — a round just ended and lines are already waiting — linger briefly for
-    // the callers just handed to the notifier: under a steady load they come back within a
-    // round trip, and then the next round carries both groups (one sync) instead of each
-    // group waiting for the other's sync. Bounded by half the last sync (at most 1 ms), so
-    // with a fast disk the next sync starts while the notifier still sends the answers
-    // (the two groups then alternate), and with a slow one the groups merge; an idle log
+    // the callers just answered: under a steady load they come back within a round trip,
+    // and then the next round carries both groups (one sync) instead of each group waiting
+    // for the other's sync. Bounded by half the last sync (at most 1 ms); an idle log
     // starts at once.
     if (answered > 0 && !callbacks_.empty() && !stopping_) {
       linger_until_ = callbacks_.size() + answered;
@@ -263,44 +255,22 @@ void DecisionLog::FlushLoop() {
     }
     queue_cv_.wait(lock, [&] { return stopping_ || (!callbacks_.empty() && holds_ == 0); });
     if (callbacks_.empty()) return;  // stopping, nothing left
-    data.swap(queued_);  // the emptied buffer keeps its capacity for the next round
-    Round round;
-    round.callbacks.swap(callbacks_);
-    callbacks_.reserve(round.callbacks.size());
+    data.swap(queued_);  // the emptied buffers keep their capacity for the next round
+    callbacks.swap(callbacks_);
     lock.unlock();
+    Status st;
     auto started = std::chrono::steady_clock::now();
     {
       std::lock_guard<std::mutex> file_lock(file_mu_);
-      round.status = WriteAndSync(data);
+      st = WriteAndSync(data);
     }
     last_sync_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
                        std::chrono::steady_clock::now() - started)
                        .count();
+    for (DoneCallback& cb : callbacks) cb(st);
+    answered = callbacks.size();
     data.clear();
-    answered = round.callbacks.size();
-    bool wake;
-    {
-      std::lock_guard<std::mutex> notify_lock(notify_mu_);
-      wake = rounds_.empty();
-      rounds_.push_back(std::move(round));
-    }
-    if (wake) notify_cv_.notify_one();
-    lock.lock();
-  }
-}
-
-void DecisionLog::NotifyLoop() {
-  std::vector<Round> rounds;
-  std::unique_lock<std::mutex> lock(notify_mu_);
-  for (;;) {
-    notify_cv_.wait(lock, [&] { return flusher_done_ || !rounds_.empty(); });
-    if (rounds_.empty()) return;  // the flusher is done and every round answered
-    rounds.swap(rounds_);
-    lock.unlock();
-    for (Round& r : rounds) {
-      for (DoneCallback& cb : r.callbacks) cb(r.status);
-    }
-    rounds.clear();
+    callbacks.clear();
     lock.lock();
   }
 }

@@ -1,18 +1,14 @@
 // The append-only JSONL decision log (docs/formats/decision-log.md).
 //
 // Group commit on one flusher thread: appended lines queue up; the flusher takes everything
-// queued, writes it with one write() and one fdatasync(), and hands the round's callers to
-// a second thread, the notifier, which reports the result to each — AppendAsync's
-// callback, or Append's return — in the order they appended. The flusher goes straight on
-// to the next round (the lines that gathered while it synced), so the next fdatasync runs
-// while the notifier answers the previous round's callers (for the webhook: sends their
-// HTTP answers): a caller waits for at most the sync in progress plus its own, and the disk
-// is not idle while answers go out. Under a steady load (lines already waiting when a round
-// ends) the flusher lingers up to half a sync (at most 1 ms) for the callers it just
-// finished, so with a slow disk both groups share the next round. At open a torn last line
-// (a crash mid-write) is cut off. The file is reopened by Reopen() (SIGHUP) and, before
-// each write, when the path no longer names the open file (logrotate renamed it away;
-// noticed through inotify, confirmed by comparing inodes).
+// queued, writes it with one write() and one fdatasync(), then reports the result to each
+// caller — AppendAsync's callback, or Append's return. While it syncs, new lines gather for
+// the next round, so a caller waits for at most the sync in progress plus its own. Under a
+// steady load (lines already waiting when a round ends) the flusher lingers up to half a
+// sync (at most 1 ms) for the callers it just answered, so both groups share the next
+// round. At open a torn last line (a crash mid-write) is cut off. The file is reopened by
+// Reopen() (SIGHUP) and, before each write, when the path no longer names the open file
+// (logrotate renamed it away; noticed through inotify, confirmed by comparing inodes).
 //
 // Thread-safe.
 #pragma once
@@ -47,7 +43,7 @@ class DecisionLog {
   Status Append(const std::vector<std::string>& lines);
   Status Append(std::string_view line);
 
-  // Queues `lines` and returns at once; `done` runs on the notifier thread once they are
+  // Queues `lines` and returns at once; `done` runs on the flusher thread once they are
   // written and synced (or failed; then none of them are in the file). Calls are written in
   // the order they were made. `done` must not call back into the log synchronously.
   using DoneCallback = std::function<void(const Status&)>;
@@ -68,7 +64,6 @@ class DecisionLog {
  private:
   explicit DecisionLog(std::string path) : path_(std::move(path)) {}
   void FlushLoop();
-  void NotifyLoop();
   Status OpenFile();                        // REQUIRES: file_mu_ held
   Status ReopenIfRotated();                 // REQUIRES: file_mu_ held
   void WatchFile();                         // REQUIRES: file_mu_ held
@@ -93,17 +88,6 @@ class DecisionLog {
   size_t linger_until_ = 0;              // >0: the flusher lingers until this many callers
   bool stopping_ = false;
   std::thread flusher_;
-
-  // Rounds written (or failed) whose callers the notifier has yet to answer.
-  struct Round {
-    Status status;
-    std::vector<DoneCallback> callbacks;
-  };
-  std::mutex notify_mu_;  // guards the three below
-  std::condition_variable notify_cv_;
-  std::vector<Round> rounds_;
-  bool flusher_done_ = false;  // the flusher returned: the notifier ends once rounds_ is empty
-  std::thread notifier_;
 };
 
 }  // namespace remediator::remediation

@@ -33,7 +33,7 @@ struct EngineOptions {
   // false: no decision-log file is written (simulate); the observer still sees every line.
   bool write_decision_log = true;
   // Called with every decision-log line (JSON, no newline) after it is recorded; for
-  // decisions from the decision log's notifier thread (the caller's without a log file), for
+  // decisions from the decision log's flusher thread (the caller's without a log file), for
   // execution outcomes from a worker thread. May be empty.
   std::function<void(std::string_view line)> observer;
   // Runs the playbooks (must outlive the engine). Null: real processes (ProcessRunner).
