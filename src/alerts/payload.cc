@@ -46,21 +46,38 @@ class Fields {
     return Status::Ok();
   }
 
+  // Fills `out` (absent: empties it), reusing its nodes, so keys and values keep their
+  // capacity.
   Status Map(std::string_view key, StringMap& out, bool required) const {
     element e;
     if (obj_[key].get(e) != simdjson::SUCCESS || e.is_null()) {
+      out.clear();
       return required ? InvalidArgument(fmt::format("{}: required", Join(path(), key)))
                       : Status::Ok();
     }
     object o;
     if (e.get_object().get(o) != simdjson::SUCCESS) return TypeError(Join(path(), key), "an object");
+    constexpr size_t kReused = 16;
+    StringMap::node_type spare[kReused];
+    size_t spares = 0;
+    while (!out.empty() && spares < kReused) spare[spares++] = out.extract(out.begin());
+    out.clear();
+    size_t next = 0;
     for (auto field : o) {
       std::string_view v;
       if (field.value.get_string().get(v) != simdjson::SUCCESS) {
         return TypeError(Join(Join(path(), key), field.key), "a string");
       }
       // Keys arrive sorted from Alertmanager: the end is the hint, so each insert is O(1).
-      out.insert_or_assign(out.end(), std::string(field.key), std::string(v));
+      if (next == spares) {
+        out.insert_or_assign(out.end(), std::string(field.key), std::string(v));
+        continue;
+      }
+      StringMap::node_type& node = spare[next++];
+      node.key().assign(field.key);
+      node.mapped().assign(v);
+      auto it = out.insert(out.end(), std::move(node));
+      if (node) it->second.assign(v);  // a repeated key: the last value wins
     }
     return Status::Ok();
   }
@@ -105,6 +122,8 @@ Status ParseAlert(element e, size_t index, Alert& alert) {
     return TypeError(fmt::format("alerts[{}]", index), "an object");
   }
   Fields f(obj, index);
+  alert.generator_url.clear();
+  alert.fingerprint.clear();
   REMEDIATOR_RETURN_IF_ERROR(f.String("status", alert.status, true));
   if (alert.status != "firing" && alert.status != "resolved") {
     return InvalidArgument(fmt::format("alerts[{}].status: expected \"firing\" or \"resolved\", got \"{}\"",
@@ -130,6 +149,12 @@ std::string Alert::name() const {
 }
 
 Result<Payload> ParsePayload(std::string_view json) {
+  Payload p;
+  REMEDIATOR_RETURN_IF_ERROR(ParsePayloadInto(json, p));
+  return p;
+}
+
+Status ParsePayloadInto(std::string_view json, Payload& p) {
   // One parser per thread, reused, so a typical webhook allocates no parser buffers. After
   // a large body the buffers (several times the body's size) are dropped again.
   thread_local simdjson::dom::parser parser;
@@ -147,13 +172,19 @@ Result<Payload> ParsePayload(std::string_view json) {
   }
   object obj;
   if (root.get_object().get(obj) != simdjson::SUCCESS) return TypeError("(body)", "a JSON object");
-  Payload p;
   Fields f(obj, Fields::kTop);
   auto top = [](Status s) {
     // Top-level paths come out as ".key"; drop the dot.
     if (s.ok() || s.message().empty() || s.message()[0] != '.') return s;
     return Status(s.code(), s.message().substr(1));
   };
+  // Absent optional fields leave their defaults (emptied here: `p` may hold an old payload).
+  p.version.clear();
+  p.group_key.clear();
+  p.truncated_alerts = 0;
+  p.receiver.clear();
+  p.status.clear();
+  p.external_url.clear();
   REMEDIATOR_RETURN_IF_ERROR(top(f.String("version", p.version, false)));
   REMEDIATOR_RETURN_IF_ERROR(top(f.String("groupKey", p.group_key, false)));
   REMEDIATOR_RETURN_IF_ERROR(top(f.Int("truncatedAlerts", p.truncated_alerts)));
@@ -169,14 +200,14 @@ Result<Payload> ParsePayload(std::string_view json) {
   }
   simdjson::dom::array arr;
   if (alerts.get_array().get(arr) != simdjson::SUCCESS) return TypeError("alerts", "an array");
-  p.alerts.reserve(arr.size());
+  // Alerts already in `p` are parsed into again (their strings and maps reused).
+  p.alerts.resize(arr.size());
   size_t i = 0;
   for (element a : arr) {
-    Alert alert;
-    REMEDIATOR_RETURN_IF_ERROR(ParseAlert(a, i++, alert));
-    p.alerts.push_back(std::move(alert));
+    REMEDIATOR_RETURN_IF_ERROR(ParseAlert(a, i, p.alerts[i]));
+    ++i;
   }
-  return p;
+  return Status::Ok();
 }
 
 }  // namespace remediator::alerts

@@ -45,4 +45,9 @@ struct Payload {
 // message naming the field ("alerts[2].labels: expected an object").
 Result<Payload> ParsePayload(std::string_view json);
 
+// The same, into `out`, reusing the memory it holds (strings, alerts, map nodes): a server
+// parsing one body after another into the same Payload allocates little once warm. On
+// success `out` equals what ParsePayload returns; on error its contents are unspecified.
+Status ParsePayloadInto(std::string_view json, Payload& out);
+
 }  // namespace remediator::alerts

@@ -4,6 +4,10 @@
 
 #include <fstream>
 #include <sstream>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
 
 #include "alerts/fingerprint.h"
 #include "core/time_format.h"
@@ -115,6 +119,70 @@ TEST(PayloadTest, NullOptionalFieldsAreAbsent) {
       R"({"alerts":[{"status":"resolved","labels":{"a":"b"},"annotations":null,"endsAt":null}],"groupLabels":null})");
   ASSERT_TRUE(p.ok()) << p.status().ToString();
   EXPECT_EQ(p->alerts[0].ends_at_ns, INT64_MIN);
+}
+
+
+// Everything ParsePayload fills, for comparing a reused Payload with a fresh one.
+void ExpectSamePayload(const Payload& got, const Payload& want, const std::string& context) {
+  EXPECT_EQ(got.version, want.version) << context;
+  EXPECT_EQ(got.group_key, want.group_key) << context;
+  EXPECT_EQ(got.truncated_alerts, want.truncated_alerts) << context;
+  EXPECT_EQ(got.receiver, want.receiver) << context;
+  EXPECT_EQ(got.status, want.status) << context;
+  EXPECT_EQ(got.group_labels, want.group_labels) << context;
+  EXPECT_EQ(got.common_labels, want.common_labels) << context;
+  EXPECT_EQ(got.common_annotations, want.common_annotations) << context;
+  EXPECT_EQ(got.external_url, want.external_url) << context;
+  ASSERT_EQ(got.alerts.size(), want.alerts.size()) << context;
+  for (size_t i = 0; i < got.alerts.size(); ++i) {
+    const Alert& a = got.alerts[i];
+    const Alert& b = want.alerts[i];
+    EXPECT_EQ(a.status, b.status) << context << " alert " << i;
+    EXPECT_EQ(a.labels, b.labels) << context << " alert " << i;
+    EXPECT_EQ(a.annotations, b.annotations) << context << " alert " << i;
+    EXPECT_EQ(a.starts_at_ns, b.starts_at_ns) << context << " alert " << i;
+    EXPECT_EQ(a.ends_at_ns, b.ends_at_ns) << context << " alert " << i;
+    EXPECT_EQ(a.generator_url, b.generator_url) << context << " alert " << i;
+    EXPECT_EQ(a.fingerprint, b.fingerprint) << context << " alert " << i;
+  }
+}
+
+TEST(PayloadTest, ParseIntoAReusedPayloadEqualsAFreshParse) {
+  const std::string full =
+      R"({"version":"4","groupKey":"{}:{alertname=\"A\"}","truncatedAlerts":3,"receiver":"r",)"
+      R"("status":"firing","groupLabels":{"alertname":"A"},"commonLabels":{"a":"1","b":"2"},)"
+      R"("commonAnnotations":{"s":"long enough to leave the small-string buffer"},)"
+      R"("externalURL":"http://am:9093","alerts":[)"
+      R"({"status":"firing","labels":{"alertname":"A","instance":"host:9100","name":"jellyfin"},)"
+      R"("annotations":{"summary":"down"},"startsAt":"2026-11-27T10:00:00Z",)"
+      R"("endsAt":"2026-11-27T11:00:00Z","generatorURL":"http://prom:9090/graph","fingerprint":"0123456789abcdef"},)"
+      R"({"status":"resolved","labels":{"alertname":"B"},"fingerprint":"fedcba9876543210"}]})";
+  const std::string sparse = R"({"alerts":[{"status":"resolved","labels":{"z":"last"}}]})";
+  const std::string unsorted_and_repeated =
+      R"({"commonLabels":{"b":"2","a":"1","b":"3"},"alerts":[{"status":"firing",)"
+      R"("labels":{"y":"1","x":"2","y":"again"}},{"status":"firing","labels":{}},)"
+      R"({"status":"firing","labels":{"alertname":"C"}}]})";
+  const std::string many_labels = [] {
+    std::string labels;
+    for (int i = 0; i < 40; ++i) labels += fmt::format("{}\"l{:02d}\":\"v{}\"", i ? "," : "", i, i);
+    return R"({"alerts":[{"status":"firing","labels":{)" + labels + "}}]}";
+  }();
+  const std::vector<std::string> bodies = {full, sparse, unsorted_and_repeated, many_labels, full};
+  // Every body parsed into a Payload that held each other body first.
+  for (const std::string& before : bodies) {
+    for (const std::string& body : bodies) {
+      Payload reused;
+      ASSERT_TRUE(ParsePayloadInto(before, reused).ok());
+      ASSERT_TRUE(ParsePayloadInto(body, reused).ok()) << body;
+      Result<Payload> fresh = ParsePayload(body);
+      ASSERT_TRUE(fresh.ok()) << fresh.status().ToString();
+      ExpectSamePayload(reused, *fresh, before + " then " + body);
+    }
+  }
+  Result<Payload> repeated = ParsePayload(unsorted_and_repeated);
+  ASSERT_TRUE(repeated.ok());
+  EXPECT_EQ(repeated->common_labels, (StringMap{{"a", "1"}, {"b", "3"}}));  // the last value wins
+  EXPECT_EQ(repeated->alerts[0].labels.at("y"), "again");
 }
 
 }  // namespace
