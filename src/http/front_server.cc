@@ -28,6 +28,7 @@
 #include <spdlog/spdlog.h>
 
 #include "alerts/payload.h"
+#include "http/json_responses.h"
 #include "http/webhook_answer.h"
 
 namespace remediator::http {
@@ -138,12 +139,12 @@ struct Completion {
 // The status line and headers of an answer (up to the blank line), into `buf`; returns the
 // length. 256 bytes hold every head the loop sends.
 constexpr size_t kHeadBytes = 256;
-size_t FormatHead(char (&buf)[kHeadBytes], const WebhookAnswer& a, bool keep_alive) {
+size_t FormatHead(char (&buf)[kHeadBytes], int status, size_t body_size, bool keep_alive) {
   fmt::format_to_n_result<char*> r = fmt::format_to_n(
       buf, kHeadBytes,
       FMT_COMPILE("HTTP/1.1 {} {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{}{}{}{}"),
-      a.status, Reason(a.status), a.body.size(), a.status == 401 ? "WWW-Authenticate: " : "",
-      a.status == 401 ? kWwwAuthenticate : "", a.status == 401 ? "\r\n" : "",
+      status, Reason(status), body_size, status == 401 ? "WWW-Authenticate: " : "",
+      status == 401 ? kWwwAuthenticate : "", status == 401 ? "\r\n" : "",
       keep_alive ? "\r\n" : "Connection: close\r\n\r\n");
   return std::min(r.size, kHeadBytes);
 }
@@ -151,7 +152,7 @@ size_t FormatHead(char (&buf)[kHeadBytes], const WebhookAnswer& a, bool keep_ali
 // The status line and headers of an answer, then its body.
 void AppendResponse(std::string& out, const WebhookAnswer& a, bool keep_alive) {
   char head[kHeadBytes];
-  out.append(head, FormatHead(head, a, keep_alive));
+  out.append(head, FormatHead(head, a.status, a.body.size(), keep_alive));
   out += a.body;
 }
 
@@ -166,7 +167,22 @@ struct Link {
   bool busy = false;     // a direct answer is being decided
   bool stalled = false;  // the loop saw input or EOF meanwhile: post a resume when done
   std::string leftover;  // bytes the completing thread could not send (EAGAIN): the loop's
+  // The answer of the submit in flight, head and body (made by PrepareAnswer on the loop's
+  // thread, or from the error), and its body's scratch buffer. Outside `mu`: touched only by
+  // the submit's callbacks, which run one after the other. Reused: no allocation per answer.
+  std::string answer;
+  std::string body;
 };
+
+// SubmitAsyncPrepared's `prepare` for a direct answer (the loop's thread): the whole 200
+// answer, so the completing thread only sends it.
+void PrepareAnswer(Link& link, const std::vector<remediation::DecisionSummary>& decisions) {
+  link.body.clear();
+  AppendDecisionsJson(link.body, decisions);
+  char head[kHeadBytes];
+  link.answer.assign(head, FormatHead(head, 200, link.body.size(), true));
+  link.answer += link.body;
+}
 
 }  // namespace
 
@@ -203,27 +219,23 @@ namespace {
 // On the thread that completes a direct submit (see Link): sends the answer, then hands the
 // connection back — to nobody when the loop has nothing to do on it (the next request's
 // readiness wakes the loop anyway), else through the mailbox.
-void AnswerDirectly(FrontServer::Mailbox& mb, Link& link, uint64_t conn_id, const WebhookAnswer& a,
+void AnswerDirectly(FrontServer::Mailbox& mb, Link& link, uint64_t conn_id, const Status& recorded,
                     RequestCounter* counter) {
-  if (counter) counter->Count(a.status);
-  // Head and body go out with one sendmsg, without copying them into one buffer.
-  char head[kHeadBytes];
-  size_t head_len = FormatHead(head, a, true);
-  size_t total = head_len + a.body.size();
+  int status = 200;
+  if (!recorded.ok()) {  // nothing was recorded: the prepared 200 is replaced by the error
+    WebhookAnswer a = AnswerForDecisions(recorded);
+    status = a.status;
+    link.answer.clear();
+    AppendResponse(link.answer, a, true);
+  }
+  if (counter) counter->Count(status);
+  const std::string& out = link.answer;
   bool resume;
   {
     std::lock_guard<std::mutex> lock(link.mu);
     size_t sent = 0;
-    while (link.fd >= 0 && sent < total) {
-      iovec iov[2];
-      int parts = 0;
-      if (sent < head_len) iov[parts++] = {head + sent, head_len - sent};
-      size_t body_from = sent > head_len ? sent - head_len : 0;
-      iov[parts++] = {const_cast<char*>(a.body.data()) + body_from, a.body.size() - body_from};
-      msghdr msg{};
-      msg.msg_iov = iov;
-      msg.msg_iovlen = static_cast<size_t>(parts);
-      ssize_t n = ::sendmsg(link.fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+    while (link.fd >= 0 && sent < out.size()) {
+      ssize_t n = ::send(link.fd, out.data() + sent, out.size() - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
       if (n > 0) {
         sent += static_cast<size_t>(n);
         continue;
@@ -231,11 +243,7 @@ void AnswerDirectly(FrontServer::Mailbox& mb, Link& link, uint64_t conn_id, cons
       if (n < 0 && errno == EINTR) continue;
       break;  // EAGAIN or an error: the loop sends the rest (and sees the error)
     }
-    if (link.fd >= 0 && sent < total) {
-      link.leftover.clear();
-      if (sent < head_len) link.leftover.append(head + sent, head_len - sent);
-      link.leftover.append(a.body, sent > head_len ? sent - head_len : 0);
-    }
+    if (link.fd >= 0 && sent < out.size()) link.leftover.assign(out, sent);
     link.busy = false;
     resume = link.stalled || !link.leftover.empty();
     link.stalled = false;
@@ -285,6 +293,7 @@ struct FrontServer::Loop {
   std::unordered_map<uint64_t, std::unique_ptr<Conn>> conns;
   std::list<std::unique_ptr<Pipe>> pipes;
   uint64_t next_id = 2;
+  alerts::Payload payload;  // each webhook body is parsed into this one (memory reused)
 
   ~Loop() {
     for (auto& [id, c] : conns) {
@@ -587,11 +596,12 @@ struct FrontServer::Loop {
         break;
       }
       std::string_view body = buf.substr(head_len, length);
-      Result<alerts::Payload> payload = alerts::ParsePayload(body);
+      // Into the loop's one Payload: SubmitAsync reads it only during the call.
+      Status parsed_body = alerts::ParsePayloadInto(body, payload);
       c.in_pos += head_len + length;
       c.continued = false;
-      if (!payload.ok()) {
-        Queue(c, BadPayload(payload.status()), keep_alive);
+      if (!parsed_body.ok()) {
+        Queue(c, BadPayload(parsed_body), keep_alive);
         continue;
       }
       c.busy = true;
@@ -604,14 +614,19 @@ struct FrontServer::Loop {
           std::lock_guard<std::mutex> lock(c.link->mu);
           c.link->busy = true;
         }
-        server->service_.SubmitAsync(
-            *payload, [mb = mailbox, link = c.link, id = c.id, counter = opt.webhook_requests](
-                          Result<std::vector<remediation::DecisionSummary>> r) {
-              AnswerDirectly(*mb, *link, id, AnswerForDecisions(r), counter);
+        // The answer is made here (prepare), the completing thread only sends it. `done`
+        // keeps the link alive until both have run.
+        server->service_.SubmitAsyncPrepared(
+            payload,
+            [link = c.link.get()](const std::vector<remediation::DecisionSummary>& decisions) {
+              PrepareAnswer(*link, decisions);
+            },
+            [mb = mailbox, link = c.link, id = c.id, counter = opt.webhook_requests](const Status& st) {
+              AnswerDirectly(*mb, *link, id, st, counter);
             });
       } else {
         server->service_.SubmitAsync(
-            *payload, [mb = mailbox, id = c.id](Result<std::vector<remediation::DecisionSummary>> r) {
+            payload, [mb = mailbox, id = c.id](Result<std::vector<remediation::DecisionSummary>> r) {
               mb->Post(Completion{id, AnswerForDecisions(r)});
             });
       }

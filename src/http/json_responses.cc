@@ -7,7 +7,12 @@ namespace remediator::http {
 
 std::string DecisionsJson(const std::vector<remediation::DecisionSummary>& decisions) {
   std::string out;
-  out.reserve(64 + decisions.size() * 320);  // one allocation for the usual answer
+  AppendDecisionsJson(out, decisions);
+  return out;
+}
+
+void AppendDecisionsJson(std::string& out, const std::vector<remediation::DecisionSummary>& decisions) {
+  out.reserve(out.size() + 64 + decisions.size() * 320);  // one allocation for the usual answer
   out += R"({"status":"success","decisions":[)";
   bool first = true;
   for (const remediation::DecisionSummary& d : decisions) {
@@ -28,7 +33,6 @@ std::string DecisionsJson(const std::vector<remediation::DecisionSummary>& decis
     out += '}';
   }
   out += "]}\n";
-  return out;
 }
 
 std::string ErrorJson(std::string_view message) {

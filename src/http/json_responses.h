@@ -12,6 +12,8 @@ namespace remediator::http {
 // {"status":"success","decisions":[{"decision_id":...,"alert":...,"fingerprint":...,
 //  "playbook":...,"action":...,"reason":...}, ...]}
 std::string DecisionsJson(const std::vector<remediation::DecisionSummary>& decisions);
+// The same, appended to `out` (a reused buffer allocates nothing once large enough).
+void AppendDecisionsJson(std::string& out, const std::vector<remediation::DecisionSummary>& decisions);
 
 // {"status":"error","error":"<message>"}
 std::string ErrorJson(std::string_view message);

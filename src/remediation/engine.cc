@@ -266,7 +266,15 @@ class Engine::Impl {
     return std::move(*w.result);
   }
 
-  void SubmitAsync(const alerts::Payload& payload, SubmitCallback done) {
+  // A payload's decisions, made and not yet recorded.
+  struct Decided {
+    std::shared_ptr<std::vector<std::string>> lines;  // the decision-log lines
+    std::vector<Job> jobs;                             // runs to queue once they are durable
+    std::vector<DecisionSummary> summaries;
+  };
+
+  // Routes and guards every alert (the caller records the result with RecordAsync).
+  Result<Decided> DecidePayload(const alerts::Payload& payload) {
     // Under the lock only what must be consistent across concurrent webhooks: routing, the
     // guards (check and record) and the durable state of runs about to be queued. The
     // decision lines are built outside it, and written by the log's group commit.
@@ -274,7 +282,7 @@ class Engine::Impl {
     decisions.reserve(payload.alerts.size());
     std::vector<bool> queued;  // per decision: a run was queued (its line is the outcome's)
     queued.reserve(payload.alerts.size());
-    std::vector<Job> jobs;
+    Decided out;
     {
       std::lock_guard<std::mutex> lock(mu_);
       int64_t now = clock_.NowNs();
@@ -291,44 +299,72 @@ class Engine::Impl {
         Decision pending = d;
         pending.reason = "interrupted: remediator stopped before the run's outcome was recorded";
         state_->AddPending(PendingRun{d.decision_id, DecisionToJson(pending)});
-        jobs.push_back(std::move(*job));
+        out.jobs.push_back(std::move(*job));
       }
       // A no-op unless a decision changed guard state (only runs and dry runs do).
       Status st = state_->Commit();
       if (!st.ok()) {
-        ReleaseReservations(jobs);
-        done(st);
-        return;
+        ReleaseReservations(out.jobs);
+        return st;
       }
     }
-    auto lines = std::make_shared<std::vector<std::string>>();
-    lines->reserve(decisions.size());
-    std::vector<DecisionSummary> summaries;
-    summaries.reserve(decisions.size());
+    out.lines = std::make_shared<std::vector<std::string>>();
+    out.lines->reserve(decisions.size());
+    out.summaries.reserve(decisions.size());
     for (size_t i = 0; i < decisions.size(); ++i) {
       Decision& d = decisions[i];
-      if (!queued[i]) lines->push_back(DecisionToJson(d));
-      summaries.push_back(DecisionSummary{std::move(d.decision_id), std::move(d.alert),
-                                          std::move(d.fingerprint), std::move(d.playbook),
-                                          std::string(ActionName(d.action)), std::move(d.reason)});
+      if (!queued[i]) out.lines->push_back(DecisionToJson(d));
+      out.summaries.push_back(DecisionSummary{std::move(d.decision_id), std::move(d.alert),
+                                              std::move(d.fingerprint), std::move(d.playbook),
+                                              std::string(ActionName(d.action)),
+                                              std::move(d.reason)});
     }
-    auto finish = [this, lines, jobs = std::move(jobs), summaries = std::move(summaries),
-                   done = std::move(done)](const Status& st) mutable {
+    return out;
+  }
+
+  // Writes the decided lines through the log's group commit; once they are durable (or
+  // not) shows them to the observer, queues (or forgets) the runs, then calls `then(status)`.
+  template <typename Then>
+  void RecordAsync(std::shared_ptr<std::vector<std::string>> lines, std::vector<Job> jobs, Then then) {
+    auto finish = [this, lines, jobs = std::move(jobs), then = std::move(then)](const Status& st) mutable {
       if (st.ok() && options_.observer) {
         for (const std::string& l : *lines) options_.observer(l);
       }
       if (!jobs.empty()) QueueJobs(st, jobs);
-      if (!st.ok()) {
-        done(st);
-        return;
-      }
-      done(std::move(summaries));
+      then(st);
     };
     if (log_) {
       log_->AppendAsync(*lines, std::move(finish));
     } else {
       finish(Status::Ok());
     }
+  }
+
+  void SubmitAsync(const alerts::Payload& payload, SubmitCallback done) {
+    Result<Decided> d = DecidePayload(payload);
+    if (!d.ok()) {
+      done(d.status());
+      return;
+    }
+    RecordAsync(std::move(d->lines), std::move(d->jobs),
+                [summaries = std::move(d->summaries), done = std::move(done)](const Status& st) mutable {
+                  if (!st.ok()) {
+                    done(st);
+                    return;
+                  }
+                  done(std::move(summaries));
+                });
+  }
+
+  void SubmitAsyncPrepared(const alerts::Payload& payload, PrepareCallback prepare,
+                           RecordedCallback done) {
+    Result<Decided> d = DecidePayload(payload);
+    if (!d.ok()) {
+      done(d.status());
+      return;
+    }
+    prepare(d->summaries);  // here, on the caller's thread, before the lines are queued
+    RecordAsync(std::move(d->lines), std::move(d->jobs), std::move(done));
   }
 
   // After the decision lines were recorded (or not): queue the runs, or — when they could
@@ -590,6 +626,10 @@ Result<std::vector<DecisionSummary>> Engine::Submit(const alerts::Payload& paylo
 }
 void Engine::SubmitAsync(const alerts::Payload& payload, SubmitCallback done) {
   impl_->SubmitAsync(payload, std::move(done));
+}
+void Engine::SubmitAsyncPrepared(const alerts::Payload& payload, PrepareCallback prepare,
+                                 RecordedCallback done) {
+  impl_->SubmitAsyncPrepared(payload, std::move(prepare), std::move(done));
 }
 void Engine::HoldCommits() { impl_->HoldCommits(); }
 void Engine::ReleaseCommits() { impl_->ReleaseCommits(); }

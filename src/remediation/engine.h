@@ -54,6 +54,8 @@ class Engine final : public RemediationService {
   // RemediationService.
   Result<std::vector<DecisionSummary>> Submit(const alerts::Payload& payload) override;
   void SubmitAsync(const alerts::Payload& payload, SubmitCallback done) override;
+  void SubmitAsyncPrepared(const alerts::Payload& payload, PrepareCallback prepare,
+                           RecordedCallback done) override;
   void HoldCommits() override;
   void ReleaseCommits() override;
   Status SetPaused(bool paused) override;

@@ -42,6 +42,28 @@ class RemediationService {
     done(Submit(payload));
   }
 
+  // SubmitAsync for a caller that builds its answer from the summaries: `prepare` gets
+  // them before the decisions are recorded — on the calling thread, before this returns,
+  // when the implementation can (the engine does), so the answer is made there and not on
+  // the thread that completes the submit — and `done` runs once they are durable, with
+  // what Submit's status would be (ok: the summaries stand; else nothing was recorded and
+  // the caller answers the error). `prepare` runs before `done`, at most once; not when
+  // deciding failed. The default goes through SubmitAsync. (Additive.)
+  using PrepareCallback = std::function<void(const std::vector<DecisionSummary>&)>;
+  using RecordedCallback = std::function<void(const Status&)>;
+  virtual void SubmitAsyncPrepared(const alerts::Payload& payload, PrepareCallback prepare,
+                                   RecordedCallback done) {
+    SubmitAsync(payload, [prepare = std::move(prepare), done = std::move(done)](
+                             Result<std::vector<DecisionSummary>> r) {
+      if (!r.ok()) {
+        done(r.status());
+        return;
+      }
+      prepare(*r);
+      done(Status::Ok());
+    });
+  }
+
   // A batching hint from a caller that submits several payloads in a row (the webhook event
   // loop, around each pass over its ready connections): between HoldCommits() and
   // ReleaseCommits() no new group commit of the decision log starts, so the decisions of

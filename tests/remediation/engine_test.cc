@@ -4,7 +4,13 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
 
 #include "remediation/fake_runner.h"
 #include "remediation/test_util.h"
@@ -250,6 +256,54 @@ TEST_F(EngineTest, DecisionLogFailureGives5xxAndRunsNothing) {
   auto r = engine_->Submit(MakePayload({MakeAlert({{"alertname", "Nothing"}}, kT0)}));
   EXPECT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kUnavailable);
+}
+
+// SubmitAsyncPrepared: the summaries reach `prepare` on the caller's thread before the call
+// returns; `done` then reports whether the lines were recorded (ok: in the file; the log's
+// folder replaced by a file: kUnavailable, after a prepare all the same).
+TEST_F(EngineTest, SubmitAsyncPreparedGivesTheSummariesFirstThenTheRecording) {
+  Start();
+  for (bool broken : {false, true}) {
+    SCOPED_TRACE(broken ? "log broken" : "log fine");
+    if (broken) {
+      std::filesystem::remove_all(dir_ / "log");
+      WriteFile(dir_ / "log", "not a folder");
+    }
+    std::mutex mu;
+    std::condition_variable cv;
+    std::vector<DecisionSummary> prepared;
+    std::thread::id prepared_on;
+    bool prepared_first = false;
+    std::optional<Status> recorded;
+    engine_->SubmitAsyncPrepared(
+        MakePayload({MakeAlert({{"alertname", "Nothing"}}, kT0)}),
+        [&](const std::vector<DecisionSummary>& s) {
+          std::lock_guard<std::mutex> lock(mu);
+          prepared = s;
+          prepared_on = std::this_thread::get_id();
+          prepared_first = !recorded.has_value();
+        },
+        [&](const Status& st) {
+          std::lock_guard<std::mutex> lock(mu);
+          recorded = st;
+          cv.notify_all();
+        });
+    std::unique_lock<std::mutex> lock(mu);
+    EXPECT_EQ(prepared_on, std::this_thread::get_id());
+    EXPECT_TRUE(prepared_first);
+    ASSERT_EQ(prepared.size(), 1u);
+    EXPECT_EQ(prepared[0].alert, "Nothing");
+    EXPECT_EQ(prepared[0].action, "no_route");
+    ASSERT_TRUE(cv.wait_for(lock, std::chrono::nanoseconds(kWait), [&] { return recorded.has_value(); }));
+    if (broken) {
+      EXPECT_EQ(recorded->code(), StatusCode::kUnavailable);
+      continue;
+    }
+    EXPECT_TRUE(recorded->ok()) << recorded->ToString();
+    std::vector<std::string> lines = Log();
+    ASSERT_EQ(lines.size(), 1u);
+    EXPECT_NE(lines[0].find(prepared[0].decision_id), std::string::npos) << lines[0];
+  }
 }
 
 TEST_F(EngineTest, MetricsAndStatus) {
