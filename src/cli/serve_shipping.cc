@@ -8,6 +8,11 @@
 namespace remediator::cli {
 namespace {
 constexpr size_t kStoreOnlyBlockBytes = 2u << 20;
+// Into the store alone, the shipper's big batches share an open block of this many bytes of
+// lines, synced and renamed once (Store::AppendDeferred), not one block file, fdatasync and
+// folder fsync per 2 MiB batch; their positions advance when the block is sealed (full, or
+// the shipper has caught up).
+constexpr size_t kStoreOnlyDeferredBlockBytes = 32u << 20;
 }  // namespace
 
 Result<pipeline::PromtailConfig> ShippingConfigOf(const remediation::Config& config) {
@@ -27,6 +32,7 @@ Result<std::unique_ptr<Shipping>> Shipping::Open(const pipeline::PromtailConfig&
       so.index_sections = options.query_store;
       if (config.clients.empty()) {
         so.block_bytes = kStoreOnlyBlockBytes;
+        so.deferred_block_bytes = kStoreOnlyDeferredBlockBytes;
         // The shipper commits on the store sink's thread while it reads the next batch: the
         // two cores are busy already, and a second sealing thread would cost its memory
         // (a compressor and its buffers) for little.

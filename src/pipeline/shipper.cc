@@ -249,14 +249,17 @@ bool Shipper::SettleInFlight(bool wait) {
   const std::string_view name = options_.store_sink->name();
   if (st.ok() || st.code() == StatusCode::kInvalidArgument) {
     if (st.ok()) {
-      for (const store::Checkpoint& cp : inflight_checkpoints_) store_checkpoints_[cp.source] = cp.offset;
       if (metrics_ != nullptr) metrics_->AddSent(name, inflight_count_);
     } else {
+      inflight_checkpoints_.clear();  // not in the store
       if (metrics_ != nullptr) metrics_->AddDropped(name, inflight_count_);
       fmt::print(stderr, "remediator ship: {} rejected a batch of {} entries: {}\n", name, inflight_count_,
                  st.message());
     }
-    ApplyPositions(inflight_positions_);
+    // A rejected batch's ticket is the last accepted one: its positions wait for those.
+    undurable_.push_back(Undurable{options_.store_sink->ticket(), std::move(inflight_positions_),
+                                   std::move(inflight_checkpoints_)});
+    ApplyDurable();
     inflight_ = InFlight::kNone;
     inflight_count_ = 0;
     inflight_positions_.clear();
@@ -270,6 +273,23 @@ bool Shipper::SettleInFlight(bool wait) {
   }
   ScheduleRetry();
   return false;
+}
+
+void Shipper::ApplyDurable() {
+  const uint64_t durable = options_.store_sink->durable_ticket();
+  while (!undurable_.empty() && undurable_.front().ticket <= durable) {
+    const Undurable& u = undurable_.front();
+    for (const store::Checkpoint& cp : u.checkpoints) store_checkpoints_[cp.source] = cp.offset;
+    ApplyPositions(u.positions);
+    undurable_.pop_front();
+  }
+}
+
+Status Shipper::MakeDurable() {
+  if (undurable_.empty()) return Status::Ok();
+  Status st = options_.store_sink->MakeDurable();
+  ApplyDurable();
+  return st;
 }
 
 void Shipper::ScheduleRetry() {
@@ -378,7 +398,9 @@ Result<bool> Shipper::Step() {
     worked = true;
     TrySend();
   } else if (count_ == 0 && !pending_ && inflight_ == InFlight::kNone) {
-    // Nothing waits: what was read is all delivered (or dropped by stages).
+    // Nothing waits: what was read is all delivered (or dropped by stages), once the store
+    // has made it durable.
+    REMEDIATOR_RETURN_IF_ERROR(MakeDurable());
     ApplyPositions(Snapshot());
   } else if (!worked && inflight_ == InFlight::kRunning) {
     SettleInFlight(true);  // nothing else to do: let the commit end, so its positions apply
@@ -426,6 +448,7 @@ Status Shipper::Flush(int max_attempts) {
   for (Job& j : jobs_) j.pipeline->Close();
   if (count_ > 0) CutBatch();
   REMEDIATOR_RETURN_IF_ERROR(SendPending(max_attempts));
+  REMEDIATOR_RETURN_IF_ERROR(MakeDurable());
   ApplyPositions(Snapshot());
   REMEDIATOR_RETURN_IF_ERROR(SyncStoreCheckpoints());
   return SyncPositions();

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -127,10 +128,15 @@ class Shipper final : private LineHandler, private EntryConsumer {
   // sink's committer thread once the batch before it is committed; false when that one
   // failed (the cut batch then waits, as a failed batch does in TrySend).
   bool SubmitToStore();
-  // Settles the batch in the store's hands: applies its positions once committed, resubmits
-  // it after a failure when the backoff allows. With `wait`, blocks until it is committed
-  // or has failed. True when no batch is in flight any more.
+  // Settles the batch in the store's hands: queues its positions once committed (they apply
+  // once it is durable), resubmits it after a failure when the backoff allows. With `wait`,
+  // blocks until it is committed or has failed. True when no batch is in flight any more.
   bool SettleInFlight(bool wait);
+  // Applies the positions of the committed batches the store has made durable, in order.
+  void ApplyDurable();
+  // Has the store make every committed batch durable (it seals its open block), then
+  // applies their positions. An error means those batches are lost (the store is broken).
+  Status MakeDurable();
 
   PromtailConfig config_;
   std::vector<Sink*> sinks_;
@@ -175,6 +181,14 @@ class Shipper final : private LineHandler, private EntryConsumer {
   size_t inflight_count_ = 0;
   std::map<std::string, int64_t> inflight_positions_;
   std::vector<store::Checkpoint> inflight_checkpoints_;
+  // Committed batches whose positions wait until the store has made them durable (its
+  // ticket: StoreSink::ticket), oldest first: big batches share one block, synced once.
+  struct Undurable {
+    uint64_t ticket;
+    std::map<std::string, int64_t> positions;
+    std::vector<store::Checkpoint> checkpoints;  // empty for a rejected batch
+  };
+  std::deque<Undurable> undurable_;
   uint64_t bytes_read_ = 0;
   uint64_t entries_total_ = 0;
 };

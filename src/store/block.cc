@@ -116,6 +116,19 @@ Status BlockWriter::AddCompressedSection(const Labels& labels, std::string_view 
   return file_.Append(frame_);
 }
 
+Status BlockWriter::TruncateSections(size_t n) {
+  if (n >= index_.sections.size()) return Status::Ok();
+  const uint64_t size = index_.sections[n].offset;
+  index_.sections.resize(n);
+  index_.min_ts = INT64_MAX;
+  index_.max_ts = INT64_MIN;
+  for (const SectionMeta& m : index_.sections) {
+    index_.min_ts = std::min(index_.min_ts, m.min_ts);
+    index_.max_ts = std::max(index_.max_ts, m.max_ts);
+  }
+  return file_.TruncateTo(size);
+}
+
 Status BlockWriter::Finish(uint64_t seq, std::vector<Checkpoint> checkpoints) {
   index_.seq = seq;
   index_.checkpoints = std::move(checkpoints);

@@ -44,6 +44,9 @@ class BlockWriter {
   // A section compressed beforehand (SectionCompressor), e.g. on another thread.
   Status AddCompressedSection(const Labels& labels, std::string_view compressed, uint32_t count,
                               int64_t min_ts, int64_t max_ts, uint64_t raw_bytes);
+  // Forgets the sections from the n-th on and cuts the file back to where that one began
+  // (a block filled batch by batch drops a batch that could not be written whole).
+  Status TruncateSections(size_t n);
   // Writes the index and trailer and fdatasyncs the file.
   Status Finish(uint64_t seq, std::vector<Checkpoint> checkpoints);
   const BlockIndex& index() const { return index_; }

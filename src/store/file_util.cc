@@ -45,6 +45,13 @@ Status AppendFile::Append(std::string_view data) {
   return Status::Ok();
 }
 
+Status AppendFile::TruncateTo(uint64_t size) {
+  if (::ftruncate(fd_, static_cast<off_t>(size)) != 0) return Errno("truncate", path_);
+  if (::lseek(fd_, static_cast<off_t>(size), SEEK_SET) < 0) return Errno("seek", path_);
+  size_ = size;
+  return Status::Ok();
+}
+
 Status AppendFile::Sync() {
   if (::fdatasync(fd_) != 0) return Errno("fdatasync", path_);
   return Status::Ok();

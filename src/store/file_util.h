@@ -22,6 +22,8 @@ class AppendFile {
   // Opens (creating when absent) for appending at `size` (the file is truncated there).
   Status Open(const std::string& path, uint64_t size);
   Status Append(std::string_view data);
+  // Cuts the file back to `size` (at most size()) and appends from there.
+  Status TruncateTo(uint64_t size);
   Status Sync();  // fdatasync
   void Close();
   bool is_open() const { return fd_ >= 0; }

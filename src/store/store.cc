@@ -312,6 +312,42 @@ Status Store::Append(std::span<const LogEntry> batch, std::span<const Checkpoint
   if (closed_) return FailedPrecondition("store is closed");
   if (!broken_.ok()) return broken_;
   if (batch.empty() && checkpoints.empty()) return Status::Ok();
+  return AppendLocked(batch, checkpoints, InternBatch(batch));
+}
+
+Status Store::AppendDeferred(std::span<const LogEntry> batch, std::span<const Checkpoint> checkpoints,
+                             uint64_t& ticket) {
+  std::lock_guard wlock(write_mu_);
+  ticket = last_ticket_;
+  if (closed_) return FailedPrecondition("store is closed");
+  if (!broken_.ok()) return broken_;
+  if (batch.empty() && checkpoints.empty()) return Status::Ok();
+  const uint64_t cost = InternBatch(batch);
+  const bool own_block = head_entries_ == 0 && 2 * cost >= options_.block_bytes;
+  if (!own_block || options_.deferred_block_bytes == 0) {
+    // Through the WAL or sealed with the head, as Append does: durable on return, and with
+    // it every deferred batch before it (a WAL record finishes the open block first).
+    REMEDIATOR_RETURN_IF_ERROR(AppendLocked(batch, checkpoints, cost));
+    ticket = ++last_ticket_;
+    durable_ticket_.store(last_ticket_, std::memory_order_release);  // no open block is left
+    return Status::Ok();
+  }
+  REMEDIATOR_RETURN_IF_ERROR(WriteSectionsLocked(batch, batch_ids_, false));
+  for (const Checkpoint& c : checkpoints) open_checkpoints_[c.source] = c;
+  open_block_deferred_ = true;
+  ticket = ++last_ticket_;
+  if (open_block_lines_ >= options_.deferred_block_bytes) return FinishOpenBlockLocked();
+  return Status::Ok();
+}
+
+Status Store::SealDeferred() {
+  std::lock_guard wlock(write_mu_);
+  if (open_block_ == nullptr) return Status::Ok();
+  if (!broken_.ok()) return broken_;
+  return FinishOpenBlockLocked();
+}
+
+uint64_t Store::InternBatch(std::span<const LogEntry> batch) {
   // Stream ids (Intern may add streams readers can see).
   batch_ids_.resize(batch.size());
   uint64_t cost = 0;
@@ -341,6 +377,11 @@ Status Store::Append(std::span<const LogEntry> batch, std::span<const Checkpoint
       cost += batch[i].line.size() + sizeof(HeadEntry);
     }
   }
+  return cost;
+}
+
+Status Store::AppendLocked(std::span<const LogEntry> batch, std::span<const Checkpoint> checkpoints,
+                           uint64_t cost) {
   // A batch that fills the head goes straight into a block with the head: no WAL record.
   // So does a batch of half a block or more when the head is empty (the last batch of a
   // --once run, say): written and compressed once, without a record to build, compress and
@@ -349,6 +390,9 @@ Status Store::Append(std::span<const LogEntry> batch, std::span<const Checkpoint
       (head_bytes_ + cost >= options_.block_bytes || (head_entries_ == 0 && 2 * cost >= options_.block_bytes))) {
     return SealLocked(batch, batch_ids_, checkpoints);
   }
+  // A WAL record must not commit checkpoints past batches of the open block that a crash
+  // would lose: the open block is sealed first.
+  if (open_block_ != nullptr) REMEDIATOR_RETURN_IF_ERROR(FinishOpenBlockLocked());
   const std::vector<uint32_t>& ids = batch_ids_;
   // Declare the streams new to this WAL file first.
   std::string decls;
@@ -446,11 +490,31 @@ Status Store::Seal() {
 
 Status Store::SealLocked(std::span<const LogEntry> batch, std::span<const uint32_t> ids,
                          std::span<const Checkpoint> checkpoints) {
-  if (head_entries_ == 0 && !checkpoints_dirty_ && batch.empty() && checkpoints.empty()) return Status::Ok();
-  const uint64_t seq = wal_seq_;
-  const std::string path = BlockPath(seq);
-  const std::string tmp = path + std::string(kTempSuffix);
+  if (open_block_ == nullptr && head_entries_ == 0 && !checkpoints_dirty_ && batch.empty() && checkpoints.empty()) {
+    return Status::Ok();
+  }
+  REMEDIATOR_RETURN_IF_ERROR(WriteSectionsLocked(batch, ids, true));
+  for (const Checkpoint& c : checkpoints) open_checkpoints_[c.source] = c;
+  return FinishOpenBlockLocked();
+}
 
+void Store::DiscardOpenBlock() {
+  open_block_.reset();
+  (void)RemoveFile(BlockPath(wal_seq_) + std::string(kTempSuffix));
+  open_block_lines_ = 0;
+  open_block_deferred_ = false;
+  open_checkpoints_.clear();
+}
+
+Status Store::WriteSectionsLocked(std::span<const LogEntry> batch, std::span<const uint32_t> ids, bool with_head) {
+  if (open_block_ == nullptr) {
+    open_block_ = std::make_unique<BlockWriter>(options_.zstd_level);
+    if (Status st = open_block_->Open(BlockPath(wal_seq_) + std::string(kTempSuffix)); !st.ok()) {
+      DiscardOpenBlock();
+      return st;
+    }
+    open_checkpoints_ = checkpoints_;
+  }
   // One job per stream with entries: its head entries, then its batch entries (arrival
   // order), grouped by a counting sort of the batch by stream.
   struct Job {
@@ -469,7 +533,7 @@ Status Store::SealLocked(std::span<const LogEntry> batch, std::span<const uint32
   for (size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
   std::vector<Job> jobs;
   for (uint32_t id = 0; id < streams_.size(); ++id) {
-    if (streams_[id]->head.empty() && start[id] == start[id + 1]) continue;
+    if ((!with_head || streams_[id]->head.empty()) && start[id] == start[id + 1]) continue;
     Job j;
     j.stream = id;
     j.batch_begin = j.batch_end = start[id];
@@ -488,6 +552,8 @@ Status Store::SealLocked(std::span<const LogEntry> batch, std::span<const uint32
     raw_scratch_.emplace_back();
   }
   std::atomic<size_t> next_job{0};
+  uint64_t lines = 0;
+  for (uint32_t b = 0; b < batch.size(); ++b) lines += batch[b].line.size();
   auto work = [&](uint32_t worker) {
     SectionCompressor& compressor = *compressors_[worker];
     std::vector<RawEntry>& raw = raw_scratch_[worker];
@@ -495,9 +561,11 @@ Status Store::SealLocked(std::span<const LogEntry> batch, std::span<const uint32
       Job& j = jobs[k];
       const StreamState& s = *streams_[j.stream];
       raw.clear();
-      for (const HeadEntry& e : s.head) {
-        raw.push_back(RawEntry{e.ts, std::string_view(s.head_lines).substr(e.line_off, e.line_len),
-                               std::span<const Label>(s.head_sm).subspan(e.sm_begin, e.sm_count)});
+      if (with_head) {
+        for (const HeadEntry& e : s.head) {
+          raw.push_back(RawEntry{e.ts, std::string_view(s.head_lines).substr(e.line_off, e.line_len),
+                                 std::span<const Label>(s.head_sm).subspan(e.sm_begin, e.sm_count)});
+        }
       }
       for (uint32_t b = j.batch_begin; b < j.batch_end; ++b) {
         const LogEntry& e = batch[by_stream[b]];
@@ -519,28 +587,51 @@ Status Store::SealLocked(std::span<const LogEntry> batch, std::span<const uint32
     work(0);
     for (std::thread& t : helpers) t.join();
   }
-  std::map<std::string, Checkpoint, std::less<>> cps_after = checkpoints_;
-  for (const Checkpoint& c : checkpoints) cps_after[c.source] = c;
-  {
-    BlockWriter writer(options_.zstd_level);
-    Status st = writer.Open(tmp);
-    for (size_t k = 0; st.ok() && k < jobs.size(); ++k) {
-      const Job& j = jobs[k];
-      st = j.status;
-      if (st.ok()) {
-        st = writer.AddCompressedSection(streams_[j.stream]->labels, compressors_[j.worker]->output(j.at, j.size),
-                                         j.count, j.min_ts, j.max_ts, j.raw_bytes);
-      }
+  const size_t before = open_block_->index().sections.size();
+  Status st;
+  for (size_t k = 0; st.ok() && k < jobs.size(); ++k) {
+    const Job& j = jobs[k];
+    st = j.status;
+    if (st.ok()) {
+      st = open_block_->AddCompressedSection(streams_[j.stream]->labels, compressors_[j.worker]->output(j.at, j.size),
+                                             j.count, j.min_ts, j.max_ts, j.raw_bytes);
     }
+  }
+  if (st.ok()) {
+    open_block_lines_ += lines;
+    return st;
+  }
+  // Leave the open block as it was: the batches in it stay, this one is not there.
+  if (!open_block_deferred_) {
+    DiscardOpenBlock();
+  } else if (Status cut = open_block_->TruncateSections(before); !cut.ok()) {
+    broken_ = Internal("store: the open block cannot be repaired (its batches are lost until the store is reopened): " +
+                       cut.message());
+  }
+  return st;
+}
+
+Status Store::FinishOpenBlockLocked() {
+  const uint64_t seq = wal_seq_;
+  const std::string path = BlockPath(seq);
+  const std::string tmp = path + std::string(kTempSuffix);
+  {
     std::vector<Checkpoint> cps;
-    for (const auto& [_, c] : cps_after) cps.push_back(c);
-    if (st.ok()) st = writer.Finish(seq, std::move(cps));
+    for (const auto& [_, c] : open_checkpoints_) cps.push_back(c);
+    Status st = open_block_->Finish(seq, std::move(cps));
+    if (st.ok() && std::rename(tmp.c_str(), path.c_str()) != 0) st = Internal("rename " + tmp);
     if (!st.ok()) {
-      (void)RemoveFile(tmp);
+      if (open_block_deferred_) {
+        broken_ = Internal(fmt::format("store: block {} could not be sealed (the batches in it are lost until the "
+                                       "store is reopened): {}", path, st.message()));
+      }
+      DiscardOpenBlock();
       return st;
     }
   }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) return Internal("rename " + tmp);
+  open_block_.reset();
+  open_block_lines_ = 0;
+  open_block_deferred_ = false;
   // Committed: the block holds the batch, the checkpoints and everything the WAL held (a
   // crash from here on recovers them from it), so this call succeeds whatever follows. A
   // failure of the housekeeping below breaks the store (later Appends fail with it) rather
@@ -565,8 +656,9 @@ Status Store::SealLocked(std::span<const LogEntry> batch, std::span<const uint32
   Result<std::shared_ptr<BlockFile>> block = BlockFile::Open(path);
   std::unique_lock lock(mu_);
   if (block.ok()) AddBlock(seq, std::move(block).value());
-  for (const Job& j : jobs) {
-    StreamState& s = *streams_[j.stream];
+  for (auto& sp : streams_) {
+    StreamState& s = *sp;
+    if (s.head.empty()) continue;
     // Give the memory back: with many streams, kept capacities would add up past the
     // head's byte budget.
     std::vector<HeadEntry>().swap(s.head);
@@ -575,11 +667,13 @@ Status Store::SealLocked(std::span<const LogEntry> batch, std::span<const uint32
     s.head_min = INT64_MAX;
     s.head_max = INT64_MIN;
   }
-  checkpoints_ = std::move(cps_after);
+  checkpoints_ = std::move(open_checkpoints_);
+  open_checkpoints_.clear();
   head_entries_ = 0;
   head_bytes_ = 0;
   checkpoints_dirty_ = false;
   lock.unlock();
+  durable_ticket_.store(last_ticket_, std::memory_order_release);
   if (!after.ok()) {
     broken_ = Internal(fmt::format("store: block {} sealed, then: {}", path, after.message()));
   } else if (!block.ok()) {  // queries miss it until the store is reopened

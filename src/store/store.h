@@ -9,6 +9,7 @@
 // other.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -48,6 +49,10 @@ struct StoreOptions {
   // open nor indexed by stream in memory, so its memory does not grow with the store;
   // Select and Split then see only the unsealed head. Checkpoints, retention and Stats work.
   bool index_sections = true;
+  // AppendDeferred: big batches accumulate in one open block, sealed (fdatasync'ed and
+  // renamed) once its lines reach this many bytes. 0: every big batch is a block of its own,
+  // durable when AppendDeferred returns (as with Append).
+  size_t deferred_block_bytes = 0;
 };
 
 struct StoreStats {
@@ -77,6 +82,25 @@ class Store final : public logql::StreamSource {
   // the head and the batch are sealed together into a block that carries the checkpoints
   // (the block's rename is the commit), so big batches are compressed and written once.
   Status Append(std::span<const LogEntry> batch, std::span<const Checkpoint> checkpoints = {});
+
+  // Like Append, except that a batch Append would seal into a block of its own (and no
+  // smaller one) is only written — into the store's open block, not fdatasync'ed — when the
+  // open block is not full yet (options.deferred_block_bytes): one file, one fdatasync and one
+  // rename for many batches. `ticket` numbers the batch (tickets rise by one per accepted
+  // batch; on failure it is the last accepted one); the batch and its checkpoints are
+  // committed once durable_ticket() reaches it: when the open block is sealed (it is full,
+  // SealDeferred, Seal, Close, or an Append that goes through the WAL). Until then queries
+  // and Checkpoints() do not see it, and a crash loses it (with its checkpoints: it is
+  // ingested again after a restart, so exactly-once holds). Batches that go through the WAL
+  // or the head are durable when it returns, as with Append.
+  Status AppendDeferred(std::span<const LogEntry> batch, std::span<const Checkpoint> checkpoints,
+                        uint64_t& ticket);
+  // The highest ticket whose batch is committed (every lower one is too). Thread-safe.
+  uint64_t durable_ticket() const { return durable_ticket_.load(std::memory_order_acquire); }
+  // Makes every batch AppendDeferred accepted durable (seals the open block); a no-op when
+  // there is none. When sealing fails, those batches are lost and the store is broken
+  // (every later Append fails) until it is reopened.
+  Status SealDeferred();
 
   // The last committed checkpoint of each source / of one source.
   std::vector<Checkpoint> Checkpoints() const;
@@ -143,10 +167,23 @@ class Store final : public logql::StreamSource {
   // Records block `seq`; when sections are indexed, adds its sections to their streams (and
   // drops its copies of the labels) and keeps it open, else closes it.
   void AddBlock(uint64_t seq, std::shared_ptr<BlockFile> block);
-  // Seals the head plus `batch` (whose stream ids are `ids`) into a block whose checkpoints
-  // are the current ones updated by `checkpoints`. Nothing changes when it fails.
+  // Seals the open block (if any) plus the head plus `batch` (whose stream ids are `ids`)
+  // into a block whose checkpoints are the current ones updated by `checkpoints`. Nothing
+  // changes when it fails, unless the open block held deferred batches (then broken_).
   Status SealLocked(std::span<const LogEntry> batch = {}, std::span<const uint32_t> ids = {},
                     std::span<const Checkpoint> checkpoints = {});
+  // Interns the batch's label sets into batch_ids_; returns what the batch costs the head.
+  uint64_t InternBatch(std::span<const LogEntry> batch);
+  // Append after InternBatch: through the WAL, or sealed with the head when it is big.
+  Status AppendLocked(std::span<const LogEntry> batch, std::span<const Checkpoint> checkpoints, uint64_t cost);
+  // Compresses the head's entries (with_head) and `batch` into sections of the open block
+  // (opened at blk-<wal_seq_>.blk.tmp when there is none); on failure the open block is as
+  // it was before.
+  Status WriteSectionsLocked(std::span<const LogEntry> batch, std::span<const uint32_t> ids, bool with_head);
+  // Seals the open block: index (with open_checkpoints_), fdatasync, rename, WAL switch. On
+  // failure the block is removed; broken_ is set when it held deferred batches.
+  Status FinishOpenBlockLocked();
+  void DiscardOpenBlock();
   Status ApplyRetentionLocked();
   Status OpenWal(uint64_t seq, uint64_t size);
   std::string WalPath(uint64_t seq) const;
@@ -183,6 +220,14 @@ class Store final : public logql::StreamSource {
   std::string compressed_;
   std::unique_ptr<void, void (*)(void*)> wal_cctx_;  // ZSTD_CCtx for WAL records
   std::vector<uint32_t> batch_ids_;  // reused by Append
+  // The open block (blk-<wal_seq_>.blk.tmp): sections written, index not yet. While it is
+  // open the head is empty and no WAL record is added (one finishes it first).
+  std::unique_ptr<BlockWriter> open_block_;
+  uint64_t open_block_lines_ = 0;      // line bytes in it
+  bool open_block_deferred_ = false;   // it holds batches of AppendDeferred
+  std::map<std::string, Checkpoint, std::less<>> open_checkpoints_;  // checkpoints_ + its batches'
+  uint64_t last_ticket_ = 0;
+  std::atomic<uint64_t> durable_ticket_{0};
   // Sealing's compressors and entry lists, one per sealing thread, kept across seals.
   std::vector<std::unique_ptr<SectionCompressor>> compressors_;
   std::vector<std::vector<RawEntry>> raw_scratch_;

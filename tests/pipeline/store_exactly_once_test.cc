@@ -48,11 +48,13 @@ scrape_configs:
   return *c;
 }
 
-// Ships everything under `dir` into the store at dir/store, small batches and blocks.
-Status ShipOnce(const std::string& dir) {
+// Ships everything under `dir` into the store at dir/store, small batches and blocks; with
+// `deferred_block_bytes`, the batches share open blocks of that size (Store::AppendDeferred).
+Status ShipOnce(const std::string& dir, size_t deferred_block_bytes = 0) {
   store::StoreOptions so;
   so.dir = dir + "/store";
   so.block_bytes = 64 << 10;
+  so.deferred_block_bytes = deferred_block_bytes;
   REMEDIATOR_ASSIGN_OR_RETURN(std::unique_ptr<store::Store> st, store::Store::Open(so));
   sinks::StoreSink sink(*st);
   ShipperOptions o;
@@ -89,19 +91,24 @@ void WriteLines(const std::string& path, int from, int to, std::string_view tag)
 
 TEST(StoreExactlyOnceTest, KillNineMidFileThenResumeStoresEveryLineOnce) {
   constexpr int kLines = 40000;
-  for (int round = 0; round < 2; ++round) {
+  // Rounds 0 and 1: a block per batch; round 2: batches share blocks of 160 KiB of lines
+  // (about five batches), so the kill also lands while batches sit in an open block.
+  for (int round = 0; round < 3; ++round) {
+    SCOPED_TRACE(round);
+    const size_t deferred = round == 2 ? 160 << 10 : 0;
     TempDir dir;
     WriteLines(dir.path() + "/app.log", 0, kLines, "padding-padding-padding-padding-padding");
     const pid_t pid = ::fork();
     ASSERT_GE(pid, 0);
     if (pid == 0) {
-      Status st = ShipOnce(dir.path());
+      Status st = ShipOnce(dir.path(), deferred);
       ::_exit(st.ok() ? 0 : 3);
     }
-    // Kill it once it has sealed a few blocks (mid-file: the file makes about 70).
+    // Kill it once it has sealed a few blocks (mid-file: the file makes about 70, or 15).
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     size_t blocks = 0;
-    while (blocks < static_cast<size_t>(3 + 5 * round) && std::chrono::steady_clock::now() < deadline) {
+    const size_t wanted = round == 2 ? 4 : 3 + 5 * round;
+    while (blocks < wanted && std::chrono::steady_clock::now() < deadline) {
       blocks = 0;
       std::error_code ec;
       for (auto& f : fs::directory_iterator(dir.path() + "/store", ec)) blocks += f.path().extension() == ".blk";
@@ -114,7 +121,7 @@ TEST(StoreExactlyOnceTest, KillNineMidFileThenResumeStoresEveryLineOnce) {
     EXPECT_GT(partial.size(), 0u);
     EXPECT_LT(partial.size(), static_cast<size_t>(kLines));
 
-    Status st = ShipOnce(dir.path());
+    Status st = ShipOnce(dir.path(), deferred);
     ASSERT_TRUE(st.ok()) << st.ToString();
     const std::map<int, int> all = Stored(dir.path());
     ASSERT_EQ(all.size(), static_cast<size_t>(kLines));

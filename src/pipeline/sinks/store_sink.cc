@@ -36,6 +36,7 @@ Status StoreSink::Wait() {
   submitted_ = false;
   done_ = false;
   batch_ = {};
+  waited_ticket_ = ticket_;
   return std::move(status_);
 }
 
@@ -47,9 +48,11 @@ void StoreSink::RunCommitter() {
     const std::span<const LogEntry> batch = batch_;
     const std::vector<store::Checkpoint> checkpoints = std::move(checkpoints_);
     lock.unlock();
-    Status st = store_.Append(batch, checkpoints);
+    uint64_t ticket = 0;
+    Status st = store_.AppendDeferred(batch, checkpoints, ticket);
     lock.lock();
     status_ = std::move(st);
+    ticket_ = ticket;
     done_ = true;
     cv_.notify_all();
   }

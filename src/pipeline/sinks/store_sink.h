@@ -5,7 +5,9 @@
 // Pipelined delivery (the shipper uses it when the store is its only sink): Submit() hands a
 // batch and its checkpoints to the sink's committer thread and returns at once, so the
 // shipper reads and runs the stages of the next batch while this one is compressed, written
-// and synced; Wait() returns the commit's status. One batch in flight at a time.
+// and synced; Wait() returns the commit's status. One batch in flight at a time. Submitted
+// batches go through Store::AppendDeferred: a committed batch may not be durable yet, and its
+// positions apply once durable_ticket() reaches its ticket() (MakeDurable forces it).
 #pragma once
 
 #include <condition_variable>
@@ -42,6 +44,12 @@ class StoreSink final : public Sink {
   bool Done();
   // Blocks until the submitted batch is committed; its status (OK when nothing was submitted).
   Status Wait();
+  // The store's ticket for the batch the last Wait() returned (Store::AppendDeferred): it is
+  // durable once durable_ticket() reaches it.
+  uint64_t ticket() const { return waited_ticket_; }
+  uint64_t durable_ticket() const { return store_.durable_ticket(); }
+  // Makes every committed batch durable now (Store::SealDeferred). No batch may be in flight.
+  Status MakeDurable() { return store_.SealDeferred(); }
 
  private:
   void RunCommitter();
@@ -55,6 +63,8 @@ class StoreSink final : public Sink {
   bool done_ = false;       // ... and its commit ended with status_
   bool stop_ = false;
   Status status_;
+  uint64_t ticket_ = 0;         // of the batch committed last (guarded by mu_)
+  uint64_t waited_ticket_ = 0;  // of the batch the last Wait() returned (the caller's thread)
   std::span<const LogEntry> batch_;
   std::vector<store::Checkpoint> checkpoints_;
   std::thread committer_;  // started by the first Submit

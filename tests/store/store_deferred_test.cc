@@ -1,0 +1,199 @@
+// Store::AppendDeferred: big batches share one open block, committed (with their
+// checkpoints) only when it is sealed; a block then holds several sections of one stream,
+// which queries merge in time order, ties in arrival order; a crash loses the open block's
+// batches together with their checkpoints, so a writer resuming from Checkpoints() sends
+// them again (exactly-once).
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "store/block.h"
+#include "store/store.h"
+#include "store/store_test_util.h"
+
+namespace remediator::store {
+namespace {
+
+// Two streams of one job.
+const Labels kA = MakeLabels({{"job", "access"}, {"service", "a"}});
+const Labels kB = MakeLabels({{"job", "access"}, {"service", "b"}});
+
+using testing::Entry;
+using testing::Got;
+using testing::M;
+using testing::SelectAll;
+using testing::TempDir;
+
+StoreOptions Options(const std::string& dir, size_t deferred_block_bytes, int seal_threads = 1) {
+  StoreOptions o;
+  o.dir = dir;
+  o.block_bytes = 16 << 10;
+  o.deferred_block_bytes = deferred_block_bytes;
+  o.seal_threads = seal_threads;
+  return o;
+}
+
+// Batch k: 300 entries, every third of stream b, at times 2i (so the batches overlap in time)
+// and, for stream a, one entry at time 1000 tagged with the batch (a tie across batches).
+std::vector<LogEntry> BigBatch(int k) {
+  std::vector<LogEntry> batch;
+  for (int i = 0; i < 300; ++i) {
+    batch.push_back(Entry(i % 3 ? kA : kB, 2 * i + k, fmt::format("{}-{:060}", k, i)));
+  }
+  batch.push_back(Entry(kA, 1000, fmt::format("tie-{}", k)));
+  return batch;
+}
+
+size_t CountFiles(const std::string& dir, std::string_view ext) {
+  size_t n = 0;
+  for (auto& f : std::filesystem::directory_iterator(dir)) n += f.path().extension() == ext;
+  return n;
+}
+
+std::string OnlyBlock(const std::string& dir) {
+  for (auto& f : std::filesystem::directory_iterator(dir)) {
+    if (f.path().extension() == ".blk") return f.path().string();
+  }
+  return "";
+}
+
+TEST(StoreDeferredTest, BatchesShareOneBlockAndCommitWhenItIsSealed) {
+  for (int seal_threads : {1, 2}) {
+    SCOPED_TRACE(seal_threads);
+    TempDir dir;
+    const StoreOptions o = Options(dir.path(), 1 << 20, seal_threads);
+    auto store = Store::Open(o).value();
+    for (int k = 0; k < 3; ++k) {
+      uint64_t ticket = 0;
+      std::vector<Checkpoint> cp = {{"file", "ino", k + 1}};
+      ASSERT_TRUE(store->AppendDeferred(BigBatch(k), cp, ticket).ok());
+      EXPECT_EQ(ticket, static_cast<uint64_t>(k + 1));
+      // Written, not committed: not durable, not visible, no checkpoint.
+      EXPECT_EQ(store->durable_ticket(), 0u);
+      EXPECT_EQ(store->Stats().blocks, 0u);
+      EXPECT_FALSE(store->GetCheckpoint("file").has_value());
+      EXPECT_TRUE(SelectAll(*store, {}).empty());
+    }
+    EXPECT_EQ(CountFiles(dir.path(), ".blk"), 0u);
+    ASSERT_TRUE(store->SealDeferred().ok());
+    EXPECT_EQ(store->durable_ticket(), 3u);
+    EXPECT_EQ(store->Stats().blocks, 1u);
+    EXPECT_EQ(store->Stats().block_entries, 3u * 301u);
+    EXPECT_EQ(store->GetCheckpoint("file")->offset, 3);
+    auto check = [&](Store& s) {
+      const std::vector<Got> a = SelectAll(s, {M("service", MatchOp::kEqual, "a")});
+      ASSERT_EQ(a.size(), 3u * 201u);
+      for (size_t i = 1; i < a.size(); ++i) ASSERT_LE(a[i - 1].ts, a[i].ts) << i;
+      // The tie at 1000 comes in arrival order, forward and backward.
+      std::vector<std::string> ties;
+      for (const Got& g : a) {
+        if (g.ts == 1000) ties.push_back(g.line);
+      }
+      EXPECT_EQ(ties, (std::vector<std::string>{"tie-0", "tie-1", "tie-2"}));
+      const std::vector<Got> back =
+          SelectAll(s, {M("service", MatchOp::kEqual, "a")}, 999, 1001, logql::Direction::kBackward);
+      ASSERT_EQ(back.size(), 3u);
+      EXPECT_EQ(back[0].line, "tie-0");
+      // A time range inside the batches: every batch's entries in it, in order.
+      const std::vector<Got> b = SelectAll(s, {M("service", MatchOp::kEqual, "b")}, 100, 200);
+      size_t want = 0;
+      for (int k = 0; k < 3; ++k) {
+        for (const LogEntry& e : BigBatch(k)) want += e.labels == kB && e.timestamp_ns >= 100 && e.timestamp_ns < 200;
+      }
+      EXPECT_EQ(b.size(), want);
+      EXPECT_GT(want, 0u);
+      for (size_t i = 1; i < b.size(); ++i) ASSERT_LE(b[i - 1].ts, b[i].ts) << i;
+    };
+    check(*store);
+    store.reset();
+    // One block, with a section per stream per batch.
+    auto block = BlockFile::Open(OnlyBlock(dir.path()));
+    ASSERT_TRUE(block.ok()) << block.status().ToString();
+    EXPECT_EQ((*block)->index().sections.size(), 6u);
+    auto again = Store::Open(o).value();
+    EXPECT_EQ(again->GetCheckpoint("file")->offset, 3);
+    check(*again);
+  }
+}
+
+TEST(StoreDeferredTest, FullBlockSealsItselfAndSmallBatchesStayDurableOnReturn) {
+  TempDir dir;
+  // About two big batches fill the open block.
+  auto store = Store::Open(Options(dir.path(), 30 << 10)).value();
+  uint64_t ticket = 0;
+  ASSERT_TRUE(store->AppendDeferred(BigBatch(0), std::vector<Checkpoint>{{"file", "ino", 1}}, ticket).ok());
+  EXPECT_EQ(store->durable_ticket(), 0u);
+  ASSERT_TRUE(store->AppendDeferred(BigBatch(1), std::vector<Checkpoint>{{"file", "ino", 2}}, ticket).ok());
+  EXPECT_EQ(ticket, 2u);
+  EXPECT_EQ(store->durable_ticket(), 2u);
+  EXPECT_EQ(store->Stats().blocks, 1u);
+  EXPECT_EQ(store->GetCheckpoint("file")->offset, 2);
+  // A small batch goes through the WAL: durable when it returns.
+  ASSERT_TRUE(store->AppendDeferred(std::vector<LogEntry>{Entry(kA, 5000, "small")},
+                                    std::vector<Checkpoint>{{"file", "ino", 3}}, ticket)
+                  .ok());
+  EXPECT_EQ(ticket, 3u);
+  EXPECT_EQ(store->durable_ticket(), 3u);
+  EXPECT_EQ(store->GetCheckpoint("file")->offset, 3);
+  EXPECT_EQ(store->Stats().head_entries, 1u);
+}
+
+// A WAL record must not commit checkpoints past batches that are only in the open block: an
+// Append through the WAL seals the open block first.
+TEST(StoreDeferredTest, WalAppendSealsTheOpenBlockFirst) {
+  TempDir dir;
+  const StoreOptions o = Options(dir.path(), 1 << 20);
+  auto store = Store::Open(o).value();
+  uint64_t ticket = 0;
+  ASSERT_TRUE(store->AppendDeferred(BigBatch(0), std::vector<Checkpoint>{{"file", "ino", 1}}, ticket).ok());
+  EXPECT_EQ(store->durable_ticket(), 0u);
+  ASSERT_TRUE(store->Append(std::vector<LogEntry>{Entry(kB, 7000, "small")},
+                            std::vector<Checkpoint>{{"file", "ino", 2}})
+                  .ok());
+  EXPECT_EQ(store->durable_ticket(), 1u);
+  EXPECT_EQ(store->Stats().blocks, 1u);
+  EXPECT_EQ(store->GetCheckpoint("file")->offset, 2);
+  store.reset();
+  auto again = Store::Open(o).value();
+  EXPECT_EQ(again->GetCheckpoint("file")->offset, 2);
+  EXPECT_EQ(SelectAll(*again, {}).size(), 302u);
+}
+
+// The process dies with batches in the open block: they are gone after a restart, and so are
+// their checkpoints; what was committed before is there once, and the half-written block is
+// removed.
+TEST(StoreDeferredTest, CrashLosesTheOpenBlockWithItsCheckpoints) {
+  TempDir dir;
+  const StoreOptions o = Options(dir.path(), 1 << 20);
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    auto store = Store::Open(o);
+    if (!store.ok()) ::_exit(3);
+    if (!(*store)->Append(BigBatch(0), std::vector<Checkpoint>{{"file", "ino", 1}}).ok()) ::_exit(4);
+    uint64_t ticket = 0;
+    if (!(*store)->AppendDeferred(BigBatch(1), std::vector<Checkpoint>{{"file", "ino", 2}}, ticket).ok()) {
+      ::_exit(5);
+    }
+    ::_exit(CountFiles(o.dir, ".tmp") == 1 ? 0 : 6);  // no Close, no destructor: as kill -9
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  ASSERT_EQ(WEXITSTATUS(status), 0);
+  auto store = Store::Open(o).value();
+  EXPECT_EQ(store->GetCheckpoint("file")->offset, 1);
+  const std::vector<Got> all = SelectAll(*store, {});
+  ASSERT_EQ(all.size(), 301u);
+  for (const Got& g : all) EXPECT_EQ(g.line[0] == 't' ? g.line.back() : g.line[0], '0') << g.line;
+  EXPECT_EQ(CountFiles(dir.path(), ".tmp"), 0u);
+}
+
+}  // namespace
+}  // namespace remediator::store
