@@ -3,11 +3,12 @@
 // loopback port of its own).
 //
 // Why: the webhook is the hot path. On the loop, many connections' requests are decided in
-// one pass and their decision lines share one group commit (RemediationService::SubmitAsync);
-// the answers go out when the flusher reports the lines durable: the thread that completes
-// a submit (the flusher) sends the answer itself when it is the next thing the connection
-// has to send, so the loop neither wakes up for it nor spends its time on the send; other
-// answers go back to the loop through a mailbox. No thread per connection, no thread
+// one pass and their decision lines share one group commit (RemediationService::
+// SubmitAsyncPrepared); the answers go out when the flusher reports the lines durable: the
+// loop makes the answer while the lines wait for their round, and the thread that completes
+// the submit (the flusher) only sends it, when it is the next thing the connection has to
+// send, so the loop neither wakes up for it nor spends its time on the send; other answers
+// go back to the loop through a mailbox. No thread per connection, no thread
 // wake-up per request. httplib keeps serving everything else (control API,
 // metrics, status, the Loki API) unchanged.
 //
