@@ -47,6 +47,8 @@ class BlockWriter {
   // Forgets the sections from the n-th on and cuts the file back to where that one began
   // (a block filled batch by batch drops a batch that could not be written whole).
   Status TruncateSections(size_t n);
+  // Starts writing back the sections added since the last call (AppendFile::StartWriteback).
+  void StartWriteback() { file_.StartWriteback(); }
   // Writes the index and trailer and fdatasyncs the file.
   Status Finish(uint64_t seq, std::vector<Checkpoint> checkpoints);
   const BlockIndex& index() const { return index_; }

@@ -28,6 +28,7 @@ Status AppendFile::Open(const std::string& path, uint64_t size) {
   if (::ftruncate(fd_, static_cast<off_t>(size)) != 0) return Errno("truncate", path);
   if (::lseek(fd_, static_cast<off_t>(size), SEEK_SET) < 0) return Errno("seek", path);
   size_ = size;
+  writeback_from_ = size;
   path_ = path;
   return Status::Ok();
 }
@@ -55,6 +56,16 @@ Status AppendFile::TruncateTo(uint64_t size) {
 Status AppendFile::Sync() {
   if (::fdatasync(fd_) != 0) return Errno("fdatasync", path_);
   return Status::Ok();
+}
+
+void AppendFile::StartWriteback() {
+  if (fd_ < 0) return;
+  if (writeback_from_ > size_) writeback_from_ = 0;  // truncated meanwhile
+  if (size_ > writeback_from_) {
+    (void)::sync_file_range(fd_, static_cast<off_t>(writeback_from_), static_cast<off_t>(size_ - writeback_from_),
+                            SYNC_FILE_RANGE_WRITE);
+  }
+  writeback_from_ = size_;
 }
 
 void AppendFile::Close() {

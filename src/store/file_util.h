@@ -25,6 +25,9 @@ class AppendFile {
   // Cuts the file back to `size` (at most size()) and appends from there.
   Status TruncateTo(uint64_t size);
   Status Sync();  // fdatasync
+  // Starts writing back what was appended since the last call, without waiting
+  // (sync_file_range WRITE), so a later Sync has little left to wait for. Best effort.
+  void StartWriteback();
   void Close();
   bool is_open() const { return fd_ >= 0; }
   uint64_t size() const { return size_; }
@@ -33,6 +36,7 @@ class AppendFile {
  private:
   int fd_ = -1;
   uint64_t size_ = 0;
+  uint64_t writeback_from_ = 0;  // StartWriteback's next start
   std::string path_;
 };
 

@@ -337,6 +337,9 @@ Status Store::AppendDeferred(std::span<const LogEntry> batch, std::span<const Ch
   open_block_deferred_ = true;
   ticket = ++last_ticket_;
   if (open_block_lines_ >= options_.deferred_block_bytes) return FinishOpenBlockLocked();
+  // The disk writes this batch while the next ones are compressed: the fdatasync that seals
+  // the block then has little left to wait for.
+  open_block_->StartWriteback();
   return Status::Ok();
 }
 
