@@ -143,5 +143,56 @@ TEST(StoreExactlyOnceTest, FileReplacedWhileDownIsReadFromItsStart) {
   for (const auto& [n, times] : all) ASSERT_EQ(times, 1) << "line " << n;
 }
 
+// Batches committed into the store's open block are not durable yet: the positions (and the
+// store's checkpoints) must not move past them until the block is sealed, which the shipper
+// asks for once it has caught up. Step-driven: the invariant is checked after every round.
+TEST(StoreExactlyOnceTest, PositionsWaitUntilTheOpenBlockIsSealed) {
+  TempDir dir;
+  const std::string path = dir.path() + "/app.log";
+  WriteLines(path, 0, 3000, "padding-padding-padding-padding-padding");
+  const int64_t size = static_cast<int64_t>(fs::file_size(path));
+  store::StoreOptions so;
+  so.dir = dir.path() + "/store";
+  so.block_bytes = 64 << 10;
+  so.deferred_block_bytes = 16 << 20;  // never full here
+  auto st = store::Store::Open(so).value();
+  sinks::StoreSink sink(*st);
+  ShipperOptions o;
+  o.store_sink = &sink;
+  // Batches of 1000 lines or a bit more (big enough to skip the WAL). The clock stands still
+  // until the file is read: no batch is cut by age before.
+  o.batch_entries = 1000;
+  o.batch_bytes = 1 << 20;
+  o.read_budget_per_file = 16 << 10;
+  FakeClock clock(1'700'000'000'000'000'000);
+  const PromtailConfig config = Config(dir.path());
+  auto shipper = Shipper::Create(config, {&sink}, clock, nullptr, o).value();
+  bool saw_undurable = false;
+  auto step_until_idle = [&] {
+    for (int round = 0; round < 1000; ++round) {
+      Result<bool> worked = shipper->Step();
+      ASSERT_TRUE(worked.ok()) << worked.status().ToString();
+      if (st->durable_ticket() == 0) {
+        ASSERT_LE(shipper->positions().Get(path), 0) << "round " << round;
+        ASSERT_FALSE(st->GetCheckpoint(path).has_value());
+        saw_undurable |= fs::exists(so.dir + "/blk-0000000000000001.blk.tmp");
+      }
+      if (!*worked) return;
+    }
+  };
+  step_until_idle();
+  // The file is read; the last, partial batch waits for its age. Then it goes in, and with
+  // nothing left batched the shipper has the store seal the open block.
+  EXPECT_EQ(st->durable_ticket(), 0u);
+  clock.Advance(2 * kNanosPerSecond);
+  step_until_idle();
+  EXPECT_TRUE(saw_undurable);  // batches did sit in the open block
+  EXPECT_EQ(shipper->positions().Get(path), size);
+  ASSERT_TRUE(st->GetCheckpoint(path).has_value());
+  EXPECT_EQ(st->GetCheckpoint(path)->offset, size);
+  EXPECT_EQ(st->Stats().blocks, 1u);  // every batch in one block
+  EXPECT_EQ(st->Stats().block_entries, 3000u);
+}
+
 }  // namespace
 }  // namespace remediator::pipeline
