@@ -50,18 +50,29 @@ scrape_configs:
 
 // Ships everything under `dir` into the store at dir/store, small batches and blocks; with
 // `deferred_block_bytes`, the batches share open blocks of that size (Store::AppendDeferred).
-Status ShipOnce(const std::string& dir, size_t deferred_block_bytes = 0) {
+store::StoreOptions SmallStore(const std::string& dir, size_t deferred_block_bytes) {
   store::StoreOptions so;
   so.dir = dir + "/store";
   so.block_bytes = 64 << 10;
   so.deferred_block_bytes = deferred_block_bytes;
-  REMEDIATOR_ASSIGN_OR_RETURN(std::unique_ptr<store::Store> st, store::Store::Open(so));
-  sinks::StoreSink sink(*st);
+  return so;
+}
+
+// Batches of 1000 entries or `batch_bytes`, read 16 KiB per file per round.
+ShipperOptions SmallBatches(sinks::StoreSink& sink, int64_t batch_bytes) {
   ShipperOptions o;
   o.store_sink = &sink;
   o.batch_entries = 1000;
-  o.batch_bytes = 32 << 10;
+  o.batch_bytes = batch_bytes;
   o.read_budget_per_file = 16 << 10;
+  return o;
+}
+
+Status ShipOnce(const std::string& dir, size_t deferred_block_bytes = 0) {
+  REMEDIATOR_ASSIGN_OR_RETURN(std::unique_ptr<store::Store> st,
+                              store::Store::Open(SmallStore(dir, deferred_block_bytes)));
+  sinks::StoreSink sink(*st);
+  const ShipperOptions o = SmallBatches(sink, 32 << 10);
   SystemClock clock;
   const PromtailConfig config = Config(dir);
   REMEDIATOR_ASSIGN_OR_RETURN(std::unique_ptr<Shipper> shipper,
@@ -151,19 +162,12 @@ TEST(StoreExactlyOnceTest, PositionsWaitUntilTheOpenBlockIsSealed) {
   const std::string path = dir.path() + "/app.log";
   WriteLines(path, 0, 3000, "padding-padding-padding-padding-padding");
   const int64_t size = static_cast<int64_t>(fs::file_size(path));
-  store::StoreOptions so;
-  so.dir = dir.path() + "/store";
-  so.block_bytes = 64 << 10;
-  so.deferred_block_bytes = 16 << 20;  // never full here
+  const store::StoreOptions so = SmallStore(dir.path(), 16 << 20);  // never full here
   auto st = store::Store::Open(so).value();
   sinks::StoreSink sink(*st);
-  ShipperOptions o;
-  o.store_sink = &sink;
   // Batches of 1000 lines or a bit more (big enough to skip the WAL). The clock stands still
   // until the file is read: no batch is cut by age before.
-  o.batch_entries = 1000;
-  o.batch_bytes = 1 << 20;
-  o.read_budget_per_file = 16 << 10;
+  const ShipperOptions o = SmallBatches(sink, 1 << 20);
   FakeClock clock(1'700'000'000'000'000'000);
   const PromtailConfig config = Config(dir.path());
   auto shipper = Shipper::Create(config, {&sink}, clock, nullptr, o).value();
