@@ -160,6 +160,7 @@ Status Store::OpenWal(uint64_t seq, uint64_t size) {
   wal_seq_ = seq;
   for (auto& s : streams_) s->declared_in_wal = false;
   REMEDIATOR_RETURN_IF_ERROR(wal_.Open(WalPath(seq), size));
+  wal_synced_size_ = size;
   return SyncDir(options_.dir);
 }
 
@@ -312,7 +313,10 @@ Status Store::Append(std::span<const LogEntry> batch, std::span<const Checkpoint
   if (closed_) return FailedPrecondition("store is closed");
   if (!broken_.ok()) return broken_;
   if (batch.empty() && checkpoints.empty()) return Status::Ok();
-  return AppendLocked(batch, checkpoints, InternBatch(batch));
+  REMEDIATOR_RETURN_IF_ERROR(AppendLocked(batch, checkpoints, InternBatch(batch), true));
+  // Durable, and so is every deferred batch before it.
+  durable_ticket_.store(last_ticket_, std::memory_order_release);
+  return Status::Ok();
 }
 
 Status Store::AppendDeferred(std::span<const LogEntry> batch, std::span<const Checkpoint> checkpoints,
@@ -325,11 +329,15 @@ Status Store::AppendDeferred(std::span<const LogEntry> batch, std::span<const Ch
   const uint64_t cost = InternBatch(batch);
   const bool own_block = head_entries_ == 0 && 2 * cost >= options_.block_bytes;
   if (!own_block || options_.deferred_block_bytes == 0) {
-    // Through the WAL or sealed with the head, as Append does: durable on return, and with
-    // it every deferred batch before it (a WAL record finishes the open block first).
-    REMEDIATOR_RETURN_IF_ERROR(AppendLocked(batch, checkpoints, cost));
+    // Through the WAL or sealed with the head, as Append does (a WAL record finishes the
+    // open block first). With deferred blocks, a WAL record is not fdatasync'ed here: the
+    // next sync (SealDeferred, an Append, sealing the head) makes it durable. A crash may
+    // lose a suffix of such records, each with its checkpoints (recovery stops at the
+    // first torn frame), so resuming from the checkpoints is still exactly-once.
+    const bool sync = options_.deferred_block_bytes == 0;
+    REMEDIATOR_RETURN_IF_ERROR(AppendLocked(batch, checkpoints, cost, sync));
     ticket = ++last_ticket_;
-    durable_ticket_.store(last_ticket_, std::memory_order_release);  // no open block is left
+    if (wal_.size() == wal_synced_size_) durable_ticket_.store(last_ticket_, std::memory_order_release);
     return Status::Ok();
   }
   REMEDIATOR_RETURN_IF_ERROR(WriteSectionsLocked(batch, batch_ids_, false));
@@ -345,9 +353,16 @@ Status Store::AppendDeferred(std::span<const LogEntry> batch, std::span<const Ch
 
 Status Store::SealDeferred() {
   std::lock_guard wlock(write_mu_);
-  if (open_block_ == nullptr) return Status::Ok();
   if (!broken_.ok()) return broken_;
-  return FinishOpenBlockLocked();
+  if (open_block_ != nullptr) return FinishOpenBlockLocked();
+  if (wal_.size() != wal_synced_size_) {
+    // A failed sync leaves the records unsynced (a later one may still succeed): the
+    // batches stay undurable and the caller retries.
+    REMEDIATOR_RETURN_IF_ERROR(wal_.Sync());
+    wal_synced_size_ = wal_.size();
+  }
+  durable_ticket_.store(last_ticket_, std::memory_order_release);
+  return Status::Ok();
 }
 
 uint64_t Store::InternBatch(std::span<const LogEntry> batch) {
@@ -384,7 +399,7 @@ uint64_t Store::InternBatch(std::span<const LogEntry> batch) {
 }
 
 Status Store::AppendLocked(std::span<const LogEntry> batch, std::span<const Checkpoint> checkpoints,
-                           uint64_t cost) {
+                           uint64_t cost, bool sync) {
   // A batch that fills the head goes straight into a block with the head: no WAL record.
   // So does a batch of half a block or more when the head is empty (the last batch of a
   // --once run, say): written and compressed once, without a record to build, compress and
@@ -452,7 +467,8 @@ Status Store::AppendLocked(std::span<const LogEntry> batch, std::span<const Chec
   }
   const uint64_t old_size = wal_.size();
   Status st = wal_.Append(frame_);
-  if (st.ok() && options_.sync) st = wal_.Sync();
+  if (st.ok() && sync && options_.sync) st = wal_.Sync();
+  if (st.ok() && (sync || !options_.sync)) wal_synced_size_ = wal_.size();
   if (!st.ok()) {
     // Cut the partial record off so later records stay readable after a restart.
     for (auto& s : streams_) s->declared_in_wal = false;

@@ -91,15 +91,18 @@ class Store final : public logql::StreamSource {
   // committed once durable_ticket() reaches it: when the open block is sealed (it is full,
   // SealDeferred, Seal, Close, or an Append that goes through the WAL). Until then queries
   // and Checkpoints() do not see it, and a crash loses it (with its checkpoints: it is
-  // ingested again after a restart, so exactly-once holds). Batches that go through the WAL
-  // or the head are durable when it returns, as with Append.
+  // ingested again after a restart, so exactly-once holds). A smaller batch goes through
+  // the WAL as with Append, visible at once, but its record is not fdatasync'ed: it is
+  // durable at the next sync (SealDeferred, an Append, sealing the head); a crash may lose
+  // a suffix of such records, each with its checkpoints. With deferred_block_bytes 0 every
+  // batch is durable when it returns.
   Status AppendDeferred(std::span<const LogEntry> batch, std::span<const Checkpoint> checkpoints,
                         uint64_t& ticket);
   // The highest ticket whose batch is committed (every lower one is too). Thread-safe.
   uint64_t durable_ticket() const { return durable_ticket_.load(std::memory_order_acquire); }
-  // Makes every batch AppendDeferred accepted durable (seals the open block); a no-op when
-  // there is none. When sealing fails, those batches are lost and the store is broken
-  // (every later Append fails) until it is reopened.
+  // Makes every batch AppendDeferred accepted durable (seals the open block, or fdatasyncs
+  // the WAL); a no-op when there is none. When sealing the open block fails, its batches
+  // are lost and the store is broken (every later Append fails) until it is reopened.
   Status SealDeferred();
 
   // The last committed checkpoint of each source / of one source.
@@ -175,7 +178,9 @@ class Store final : public logql::StreamSource {
   // Interns the batch's label sets into batch_ids_; returns what the batch costs the head.
   uint64_t InternBatch(std::span<const LogEntry> batch);
   // Append after InternBatch: through the WAL, or sealed with the head when it is big.
-  Status AppendLocked(std::span<const LogEntry> batch, std::span<const Checkpoint> checkpoints, uint64_t cost);
+  // `sync`: fdatasync a WAL record (else it is durable at the next sync).
+  Status AppendLocked(std::span<const LogEntry> batch, std::span<const Checkpoint> checkpoints, uint64_t cost,
+                      bool sync);
   // Compresses the head's entries (with_head) and `batch` into sections of the open block
   // (opened at blk-<wal_seq_>.blk.tmp when there is none); on failure the open block is as
   // it was before.
@@ -226,6 +231,7 @@ class Store final : public logql::StreamSource {
   uint64_t open_block_lines_ = 0;      // line bytes in it
   bool open_block_deferred_ = false;   // it holds batches of AppendDeferred
   std::map<std::string, Checkpoint, std::less<>> open_checkpoints_;  // checkpoints_ + its batches'
+  uint64_t wal_synced_size_ = 0;       // WAL bytes known durable (the rest awaits a sync)
   uint64_t last_ticket_ = 0;
   std::atomic<uint64_t> durable_ticket_{0};
   // Sealing's compressors and entry lists, one per sealing thread, kept across seals.

@@ -122,7 +122,7 @@ TEST(StoreDeferredTest, BatchesShareOneBlockAndCommitWhenItIsSealed) {
   }
 }
 
-TEST(StoreDeferredTest, FullBlockSealsItselfAndSmallBatchesStayDurableOnReturn) {
+TEST(StoreDeferredTest, FullBlockSealsItselfAndSmallBatchesWaitForTheNextSync) {
   TempDir dir;
   // About two big batches fill the open block.
   auto store = Store::Open(Options(dir.path(), 30 << 10)).value();
@@ -134,14 +134,28 @@ TEST(StoreDeferredTest, FullBlockSealsItselfAndSmallBatchesStayDurableOnReturn) 
   EXPECT_EQ(store->durable_ticket(), 2u);
   EXPECT_EQ(store->Stats().blocks, 1u);
   EXPECT_EQ(store->GetCheckpoint("file")->offset, 2);
-  // A small batch goes through the WAL: durable when it returns.
-  ASSERT_TRUE(store->AppendDeferred(std::vector<LogEntry>{Entry(kA, 5000, "small")},
-                                    std::vector<Checkpoint>{{"file", "ino", 3}}, ticket)
+  // Small batches go through the WAL (into the head), not fdatasync'ed: durable at the
+  // next sync.
+  for (int k = 3; k <= 4; ++k) {
+    ASSERT_TRUE(store->AppendDeferred(std::vector<LogEntry>{Entry(kA, 5000 + k, "small")},
+                                      std::vector<Checkpoint>{{"file", "ino", k}}, ticket)
+                    .ok());
+    EXPECT_EQ(ticket, static_cast<uint64_t>(k));
+    EXPECT_EQ(store->durable_ticket(), 2u);
+  }
+  EXPECT_EQ(store->Stats().head_entries, 2u);
+  EXPECT_GT(store->Stats().wal_bytes, 0u);
+  ASSERT_TRUE(store->SealDeferred().ok());
+  EXPECT_EQ(store->durable_ticket(), 4u);
+  EXPECT_EQ(store->Stats().blocks, 1u);  // synced, not sealed
+  EXPECT_EQ(store->GetCheckpoint("file")->offset, 4);
+  // An Append syncs too, and with it the deferred records before it.
+  ASSERT_TRUE(store->AppendDeferred(std::vector<LogEntry>{Entry(kA, 6000, "small")},
+                                    std::vector<Checkpoint>{{"file", "ino", 5}}, ticket)
                   .ok());
-  EXPECT_EQ(ticket, 3u);
-  EXPECT_EQ(store->durable_ticket(), 3u);
-  EXPECT_EQ(store->GetCheckpoint("file")->offset, 3);
-  EXPECT_EQ(store->Stats().head_entries, 1u);
+  EXPECT_EQ(store->durable_ticket(), 4u);
+  ASSERT_TRUE(store->Append(std::vector<LogEntry>{Entry(kB, 6001, "durable")}).ok());
+  EXPECT_EQ(store->durable_ticket(), 5u);
 }
 
 // A WAL record must not commit checkpoints past batches that are only in the open block: an
