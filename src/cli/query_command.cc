@@ -1,6 +1,7 @@
 // `remediator query 'QUERY' --file PATH:'{job="x"}' ...`: runs a LogQL query over files
 // (each file one stream with the given labels) and prints the result as a table, raw lines
 // or Loki's query API JSON.
+#include <cinttypes>
 #include <chrono>
 #include <fstream>
 #include <cstdio>
@@ -30,6 +31,7 @@ struct QueryOptions {
   std::string query;
   std::vector<std::string> files;
   std::string store;  // --store DIR: the embedded store, opened read-only
+  bool stats = false;  // --stats: what the store read (stderr)
   std::string addr;   // --addr URL: a Loki (or `remediator serve`) query API
   std::string bearer_token_file, org_id;
   std::string time_field;
@@ -220,6 +222,7 @@ int Run(const QueryOptions& o) {
     files.push_back(std::move(*fs));
   }
   std::unique_ptr<logql::StreamSource> source;
+  const store::Store* opened_store = nullptr;
   if (!o.store.empty()) {
     if (!files.empty()) return fail("--store and --file are alternatives: give one", 2);
     store::StoreOptions sopts;
@@ -227,6 +230,7 @@ int Run(const QueryOptions& o) {
     sopts.read_only = true;  // a running `ship`/`serve` may be writing it
     auto st = store::Store::Open(sopts);
     if (!st.ok()) return fail(st.status().message(), 2);
+    opened_store = st->get();
     source = std::move(st).value();
   } else {
     if (files.empty()) return fail("no source: give --store DIR or at least one --file PATH:'{job=\"x\"}'", 2);
@@ -249,6 +253,12 @@ int Run(const QueryOptions& o) {
   auto result = engine.Evaluate(*expr, *p);
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (!result.ok()) return fail(result.status().message(), 1);
+  if (o.stats && opened_store != nullptr) {
+    const store::StoreStats s = opened_store->Stats();
+    std::fprintf(stderr, "store sections: %" PRIu64 " decompressed, %" PRIu64 " skipped unread (trigram filters), %" PRIu64
+                 " skipped by their zstd literals\n", s.sections_decompressed, s.sections_skipped_trigrams,
+                 s.sections_skipped_alphabet);
+  }
   if (o.output == "json") {
     std::printf("%s\n", logql::EncodeQueryResponse(*result, secs).c_str());
   } else {
@@ -270,6 +280,7 @@ Command AddQueryCommand(CLI::App& root) {
   c.app->add_option("--bearer-token-file", o->bearer_token_file, "With --addr: send this token as a bearer token");
   c.app->add_option("--org-id", o->org_id, "With --addr: the tenant (X-Scope-OrgID header)");
   c.app->add_option("--store", o->store, "Query the embedded log store in DIR (storage.path), read-only");
+  c.app->add_flag("--stats", o->stats, "With --store: print how many sections were read and skipped (stderr)");
   c.app->add_option("--file", o->files,
                     "PATH:'{label=\"value\",...}': a file read as one stream with these labels (repeatable)");
   c.app->add_option("--time-field", o->time_field,

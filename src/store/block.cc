@@ -7,6 +7,8 @@
 #include "store/coding.h"
 #include "store/framing.h"
 #include "store/log_format.h"
+#include "store/section.h"
+#include "store/trigram_filter.h"
 
 namespace remediator::store {
 namespace {
@@ -32,6 +34,7 @@ bool DecodeLabels(Decoder& d, Labels& labels) {
 void EncodeIndex(const BlockIndex& idx, std::string& out) {
   out.push_back(static_cast<char>(kBlockIndexVersion));
   PutVarint(out, idx.seq);
+  PutString(out, idx.common_trigrams);
   PutVarint(out, idx.sections.size());
   for (const SectionMeta& s : idx.sections) {
     EncodeLabels(out, s.labels);
@@ -41,6 +44,7 @@ void EncodeIndex(const BlockIndex& idx, std::string& out) {
     PutSigned(out, s.min_ts);
     PutSigned(out, s.max_ts);
     PutVarint(out, s.raw_bytes);
+    PutString(out, s.trigrams);
   }
   PutVarint(out, idx.checkpoints.size());
   for (const Checkpoint& c : idx.checkpoints) {
@@ -50,19 +54,31 @@ void EncodeIndex(const BlockIndex& idx, std::string& out) {
   }
 }
 
-bool DecodeIndex(std::string_view in, BlockIndex& idx) {
+// A trigram bitset as stored: empty, or up to kMaxTrigramBitsetBytes bytes.
+bool GetTrigramBitset(Decoder& d, bool keep, std::string& out) {
+  std::string_view bits;
+  if (!d.GetString(bits) || bits.size() > kMaxTrigramBitsetBytes) return false;
+  if (keep) out.assign(bits);
+  return true;
+}
+
+// Version 1 (before trigram filters) or 2; `trigrams`: keep the trigram bitsets.
+bool DecodeIndex(std::string_view in, bool trigrams, BlockIndex& idx) {
   Decoder d(in);
   uint8_t version;
   uint64_t n;
-  if (!d.GetByte(version) || version != kBlockIndexVersion) return false;
-  if (!d.GetVarint(idx.seq) || !d.GetCount(n)) return false;
+  if (!d.GetByte(version) || (version != 1 && version != kBlockIndexVersion)) return false;
+  const bool v2 = version >= 2;
+  if (!d.GetVarint(idx.seq)) return false;
+  if (v2 && !GetTrigramBitset(d, trigrams, idx.common_trigrams)) return false;
+  if (!d.GetCount(n)) return false;
   idx.sections.resize(n);
   for (SectionMeta& s : idx.sections) {
     uint64_t frame_size, count;
     if (!DecodeLabels(d, s.labels) || !d.GetVarint(s.offset) || !d.GetVarint(frame_size) ||
         !d.GetVarint(count) || !d.GetSigned(s.min_ts) || !d.GetSigned(s.max_ts) ||
-        !d.GetVarint(s.raw_bytes) || frame_size > kMaxRecordSize + kFrameHeaderSize ||
-        count > UINT32_MAX) {
+        !d.GetVarint(s.raw_bytes) || (v2 && !GetTrigramBitset(d, trigrams, s.trigrams)) ||
+        frame_size > kMaxRecordSize + kFrameHeaderSize || count > UINT32_MAX) {
       return false;
     }
     s.frame_size = static_cast<uint32_t>(frame_size);
@@ -80,6 +96,9 @@ bool DecodeIndex(std::string_view in, BlockIndex& idx) {
 
 }  // namespace
 
+BlockWriter::BlockWriter(int zstd_level) : compressor_(zstd_level) {}
+BlockWriter::~BlockWriter() = default;
+
 Status BlockWriter::Open(const std::string& path) {
   REMEDIATOR_RETURN_IF_ERROR(file_.Open(path, 0));
   return file_.Append(kBlockMagic);
@@ -93,12 +112,16 @@ Status BlockWriter::AddSection(const Labels& labels, std::span<const RawEntry> e
     min_ts = std::min(min_ts, e.timestamp_ns);
     max_ts = std::max(max_ts, e.timestamp_ns);
   }
+  if (collector_ == nullptr) collector_ = std::make_unique<TrigramCollector>();
+  std::vector<uint16_t> hashes;
+  collector_->Collect(entries, hashes);
   return AddCompressedSection(labels, compressed_, static_cast<uint32_t>(entries.size()), min_ts, max_ts,
-                              raw_bytes);
+                              raw_bytes, std::move(hashes));
 }
 
 Status BlockWriter::AddCompressedSection(const Labels& labels, std::string_view compressed, uint32_t count,
-                                         int64_t min_ts, int64_t max_ts, uint64_t raw_bytes) {
+                                         int64_t min_ts, int64_t max_ts, uint64_t raw_bytes,
+                                         std::optional<std::vector<uint16_t>> trigram_hashes) {
   if (compressed.size() > kMaxRecordSize) return Internal("block section too large");
   frame_.clear();
   AppendFramed(frame_, compressed);
@@ -110,6 +133,7 @@ Status BlockWriter::AddCompressedSection(const Labels& labels, std::string_view 
   m.min_ts = min_ts;
   m.max_ts = max_ts;
   m.raw_bytes = raw_bytes;
+  m.trigram_hashes = std::move(trigram_hashes);
   index_.min_ts = std::min(index_.min_ts, m.min_ts);
   index_.max_ts = std::max(index_.max_ts, m.max_ts);
   index_.sections.push_back(std::move(m));
@@ -132,6 +156,18 @@ Status BlockWriter::TruncateSections(size_t n) {
 Status BlockWriter::Finish(uint64_t seq, std::vector<Checkpoint> checkpoints) {
   index_.seq = seq;
   index_.checkpoints = std::move(checkpoints);
+  // The trigram filters (docs/formats/store.md), when every section's hashes are known.
+  std::vector<std::vector<uint16_t>> hashes;
+  for (SectionMeta& m : index_.sections) {
+    if (m.trigram_hashes) hashes.push_back(std::move(*m.trigram_hashes));
+    m.trigram_hashes.reset();
+  }
+  if (hashes.size() == index_.sections.size()) {
+    BlockTrigramFilters filters;
+    BuildBlockTrigramFilters(hashes, filters);
+    index_.common_trigrams = std::move(filters.common);
+    for (size_t i = 0; i < index_.sections.size(); ++i) index_.sections[i].trigrams = std::move(filters.sections[i]);
+  }
   raw_.clear();
   EncodeIndex(index_, raw_);
   frame_.clear();
@@ -149,7 +185,7 @@ void BlockFile::DropSectionLabels() {
   for (SectionMeta& m : index_.sections) Labels().swap(m.labels);
 }
 
-Result<std::shared_ptr<BlockFile>> BlockFile::Open(const std::string& path) {
+Result<std::shared_ptr<BlockFile>> BlockFile::Open(const std::string& path, bool trigram_filters) {
   auto block = std::make_shared<BlockFile>();
   block->path_ = path;
   REMEDIATOR_ASSIGN_OR_RETURN(block->file_, ReadFile::Open(path));
@@ -171,7 +207,7 @@ Result<std::shared_ptr<BlockFile>> BlockFile::Open(const std::string& path) {
   if (!ParseFrame(buf, payload) || payload.size() + kFrameHeaderSize != buf.size()) {
     return damaged("index checksum mismatch");
   }
-  if (!DecodeIndex(payload, block->index_)) return damaged("malformed index");
+  if (!DecodeIndex(payload, trigram_filters, block->index_)) return damaged("malformed index");
   for (const SectionMeta& s : block->index_.sections) {
     if (s.offset < kBlockMagic.size() || s.offset + s.frame_size > index_offset) {
       return damaged("section outside the file");
@@ -188,7 +224,15 @@ Result<Section> BlockFile::ReadSection(size_t i) const {
   return ReadSection(i, decompressor);
 }
 
+bool BlockFile::MayHoldRequired(size_t i, const SectionDecompressor& decompressor) const {
+  return decompressor.MayHoldRequired(index_.common_trigrams, index_.sections[i].trigrams);
+}
+
 Result<Section> BlockFile::ReadSection(size_t i, SectionDecompressor& decompressor) const {
+  if (!MayHoldRequired(i, decompressor)) {
+    decompressor.CountSkipped(SectionDecompressor::Skip::kTrigrams);
+    return Section();
+  }
   const SectionMeta& m = index_.sections[i];
   std::string& frame = decompressor.frame_buffer();
   REMEDIATOR_RETURN_IF_ERROR(file_->ReadAt(m.offset, m.frame_size, frame));
@@ -197,7 +241,10 @@ Result<Section> BlockFile::ReadSection(size_t i, SectionDecompressor& decompress
     return DataLoss(fmt::format("block {}: section {} checksum mismatch", path_, i));
   }
   if (m.raw_bytes > kMaxRecordSize) return DataLoss(fmt::format("block {}: section {} size", path_, i));
-  if (!decompressor.MayHoldRequired(payload)) return Section();
+  if (!decompressor.MayHoldRequired(payload)) {
+    decompressor.CountSkipped(SectionDecompressor::Skip::kAlphabet);
+    return Section();
+  }
   auto section = decompressor.DecompressAndDecode(payload, m.raw_bytes);
   if (!section.ok()) return section.status().WithPrefix(path_);
   if (section->size() != m.count) {

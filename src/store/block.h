@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -24,6 +25,9 @@ struct SectionMeta {
   int64_t min_ts = 0;
   int64_t max_ts = 0;
   uint64_t raw_bytes = 0;   // uncompressed section size
+  std::string trigrams;     // its own trigram bitset (trigram_filter.h); may be empty
+  // In a BlockWriter until Finish: its lines' trigram hashes (nullopt: not known).
+  std::optional<std::vector<uint16_t>> trigram_hashes;
 };
 
 struct BlockIndex {
@@ -32,30 +36,40 @@ struct BlockIndex {
   std::vector<Checkpoint> checkpoints;
   int64_t min_ts = INT64_MAX;
   int64_t max_ts = INT64_MIN;
+  // The trigram bitset shared by the sections (trigram_filter.h); empty when the block has
+  // no trigram filters (index version 1, or opened without them).
+  std::string common_trigrams;
 };
 
 // Writes one block file. Use: Open, AddSection per stream, Finish. Not thread-safe.
+class TrigramCollector;
+
 class BlockWriter {
  public:
-  explicit BlockWriter(int zstd_level) : compressor_(zstd_level) {}
+  explicit BlockWriter(int zstd_level);
+  ~BlockWriter();
   Status Open(const std::string& path);
   // REQUIRES: entries non-empty and in read order (stably sorted by timestamp).
   Status AddSection(const Labels& labels, std::span<const RawEntry> entries);
   // A section compressed beforehand (SectionCompressor), e.g. on another thread.
+  // `trigram_hashes`: its lines' (TrigramCollector); Finish makes the block's filters of them
+  // (a block with a section of unknown hashes gets none).
   Status AddCompressedSection(const Labels& labels, std::string_view compressed, uint32_t count,
-                              int64_t min_ts, int64_t max_ts, uint64_t raw_bytes);
+                              int64_t min_ts, int64_t max_ts, uint64_t raw_bytes,
+                              std::optional<std::vector<uint16_t>> trigram_hashes = std::nullopt);
   // Forgets the sections from the n-th on and cuts the file back to where that one began
   // (a block filled batch by batch drops a batch that could not be written whole).
   Status TruncateSections(size_t n);
   // Starts writing back the sections added since the last call (AppendFile::StartWriteback).
   void StartWriteback() { file_.StartWriteback(); }
-  // Writes the index and trailer and fdatasyncs the file.
+  // Writes the index (with the trigram filters) and trailer and fdatasyncs the file.
   Status Finish(uint64_t seq, std::vector<Checkpoint> checkpoints);
   const BlockIndex& index() const { return index_; }
   uint64_t file_size() const { return file_.size(); }
 
  private:
   SectionCompressor compressor_;
+  std::unique_ptr<TrigramCollector> collector_;  // for AddSection
   AppendFile file_;
   BlockIndex index_;
   std::string raw_, compressed_, frame_;
@@ -65,8 +79,9 @@ class BlockWriter {
 // (retention) while readers still hold it.
 class BlockFile {
  public:
-  // DataLoss when the file is not a whole block (its trailer or index is damaged).
-  static Result<std::shared_ptr<BlockFile>> Open(const std::string& path);
+  // DataLoss when the file is not a whole block (its trailer or index is damaged). Without
+  // `trigram_filters` the index's trigram bitsets are not kept (a store that never queries).
+  static Result<std::shared_ptr<BlockFile>> Open(const std::string& path, bool trigram_filters = true);
   const BlockIndex& index() const { return index_; }
   // Frees the sections' label sets (index().sections[i].labels become empty): the store
   // keeps each stream's labels once, and with many streams a copy per block would grow with
@@ -77,11 +92,14 @@ class BlockFile {
   // Totals over the block's sections.
   uint64_t raw_bytes() const { return raw_bytes_; }
   uint64_t entries() const { return entries_; }
+  // False when section i cannot hold a string the decompressor requires, by its trigram
+  // bitsets (no read needed).
+  bool MayHoldRequired(size_t i, const SectionDecompressor& decompressor) const;
   // Reads, checks, decompresses and decodes section i. DataLoss when damaged.
   Result<Section> ReadSection(size_t i) const;
   // The same with a reader's decompressor (its zstd context and buffers are reused). When
   // the section cannot hold a string the decompressor requires, returns an empty section
-  // (it is checked, not decompressed).
+  // (by its trigram bitsets, unread, or by its zstd literals, checked, not decompressed).
   Result<Section> ReadSection(size_t i, SectionDecompressor& decompressor) const;
 
  private:

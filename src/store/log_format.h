@@ -24,7 +24,8 @@ inline constexpr int kWalZstdLevel = -1;
 // Block files: kBlockMagic | framed sections... | framed index | fixed64 index_offset | kBlockMagic
 inline constexpr std::string_view kBlockMagic = "RMDBLK01";
 inline constexpr size_t kBlockTrailerSize = 8 + 8;
-inline constexpr uint8_t kBlockIndexVersion = 1;
+// Version 2 added the trigram filters (version 1 blocks still open, without filters).
+inline constexpr uint8_t kBlockIndexVersion = 2;
 
 // File names inside the store folder: wal-<seq>.log and blk-<seq>.blk, seq as 16 hex digits.
 inline constexpr std::string_view kWalPrefix = "wal-";

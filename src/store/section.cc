@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "store/coding.h"
+#include "store/trigram_filter.h"
 #include "store/zstd_alphabet.h"
 
 namespace remediator::store {
@@ -112,6 +113,7 @@ SectionDecompressor::SectionDecompressor() : dctx_(ZSTD_createDCtx()) {}
 SectionDecompressor::~SectionDecompressor() { ZSTD_freeDCtx(static_cast<ZSTD_DCtx*>(dctx_)); }
 
 Result<Section> SectionDecompressor::DecompressAndDecode(std::string_view compressed, size_t size) {
+  ++counts_.decompressed;
   const unsigned long long content = ZSTD_getFrameContentSize(compressed.data(), compressed.size());
   if (content == ZSTD_CONTENTSIZE_ERROR || content == ZSTD_CONTENTSIZE_UNKNOWN || content != size) {
     return DataLoss("zstd: bad frame header");
@@ -141,10 +143,28 @@ Result<Section> SectionDecompressor::DecompressAndDecode(std::string_view compre
 
 void SectionDecompressor::Require(std::span<const std::string> strings) {
   required_.clear();
+  required_trigrams_.clear();
   for (const std::string& str : strings) {
     std::bitset<256> bytes;
     for (char c : str) bytes.set(static_cast<uint8_t>(c));
     if (bytes.any()) required_.push_back(bytes);
+    std::vector<uint16_t> hashes = NeedleTrigramHashes(str);
+    if (!hashes.empty()) required_trigrams_.push_back(std::move(hashes));
+  }
+}
+
+bool SectionDecompressor::MayHoldRequired(std::string_view common_trigrams,
+                                          std::string_view section_trigrams) const {
+  for (const std::vector<uint16_t>& hashes : required_trigrams_) {
+    if (!TrigramsMayBePresent(common_trigrams, section_trigrams, hashes)) return false;
+  }
+  return true;
+}
+
+void SectionDecompressor::CountSkipped(Skip why) {
+  switch (why) {
+    case Skip::kTrigrams: ++counts_.skipped_trigrams; return;
+    case Skip::kAlphabet: ++counts_.skipped_alphabet; return;
   }
 }
 

@@ -12,6 +12,7 @@
 
 #include "core/labels.h"
 #include "core/status.h"
+#include "store/trigram_filter.h"
 
 namespace remediator::store {
 
@@ -84,11 +85,26 @@ class SectionDecompressor {
   // False when the zstd frame `compressed` cannot contain one of the required strings: one of
   // its bytes is in none of the frame's literals (zstd_alphabet.h).
   bool MayHoldRequired(std::string_view compressed) const;
+  // False when a section with these trigram bitsets (trigram_filter.h; `common` empty: none)
+  // cannot contain one of the required strings of 3 bytes or more.
+  bool MayHoldRequired(std::string_view common_trigrams, std::string_view section_trigrams) const;
+
+  // What became of the sections asked for: decompressed, or skipped and why.
+  enum class Skip { kTrigrams, kAlphabet };
+  struct Counts {
+    uint64_t decompressed = 0;
+    uint64_t skipped_trigrams = 0;  // by the index's trigram bitsets, unread
+    uint64_t skipped_alphabet = 0;  // by the zstd frame's literal bytes, read, not decompressed
+  };
+  void CountSkipped(Skip why);
+  const Counts& counts() const { return counts_; }
 
  private:
   void* dctx_;  // ZSTD_DCtx
   std::string frame_;
   std::vector<std::bitset<256>> required_;  // the bytes of each required string
+  std::vector<std::vector<uint16_t>> required_trigrams_;  // the trigram hashes of each
+  Counts counts_;
   std::vector<Section> spare_;
 };
 

@@ -19,6 +19,7 @@
 #include "store/framing.h"
 #include "store/log_format.h"
 #include "store/section.h"
+#include "store/trigram_filter.h"
 
 #include <zstd.h>
 
@@ -274,7 +275,7 @@ Status Store::Recover() {
   uint64_t max_block = 0;
   std::vector<Checkpoint> newest_checkpoints;  // the newest block's hold the committed ones
   for (uint64_t seq : block_seqs) {
-    auto block = BlockFile::Open(BlockPath(seq));
+    auto block = BlockFile::Open(BlockPath(seq), options_.index_sections);
     if (!block.ok()) {
       if (ro) continue;  // damaged, or deleted by the writer's retention meanwhile
       if (block.status().code() != StatusCode::kDataLoss) return block.status();
@@ -544,6 +545,7 @@ Status Store::WriteSectionsLocked(std::span<const LogEntry> batch, std::span<con
     uint64_t raw_bytes = 0;
     uint32_t count = 0;
     int64_t min_ts = INT64_MAX, max_ts = INT64_MIN;
+    std::vector<uint16_t> trigrams;  // its lines' trigram hashes, for the block's filters
     Status status;
   };
   std::vector<uint32_t> by_stream(batch.size());
@@ -573,6 +575,7 @@ Status Store::WriteSectionsLocked(std::span<const LogEntry> batch, std::span<con
   std::atomic<size_t> next_job{0};
   uint64_t lines = 0;
   for (uint32_t b = 0; b < batch.size(); ++b) lines += batch[b].line.size();
+  std::vector<TrigramCollector> collectors(workers);
   auto work = [&](uint32_t worker) {
     SectionCompressor& compressor = *compressors_[worker];
     std::vector<RawEntry>& raw = raw_scratch_[worker];
@@ -597,6 +600,7 @@ Status Store::WriteSectionsLocked(std::span<const LogEntry> batch, std::span<con
       j.max_ts = raw.back().timestamp_ns;
       j.worker = worker;
       j.status = compressor.CompressAppend(raw, j.at, j.size, j.raw_bytes);
+      collectors[worker].Collect(raw, j.trigrams);
     }
   };
   for (auto& c : compressors_) c->ClearOutput();
@@ -609,11 +613,11 @@ Status Store::WriteSectionsLocked(std::span<const LogEntry> batch, std::span<con
   const size_t before = open_block_->index().sections.size();
   Status st;
   for (size_t k = 0; st.ok() && k < jobs.size(); ++k) {
-    const Job& j = jobs[k];
+    Job& j = jobs[k];
     st = j.status;
     if (st.ok()) {
       st = open_block_->AddCompressedSection(streams_[j.stream]->labels, compressors_[j.worker]->output(j.at, j.size),
-                                             j.count, j.min_ts, j.max_ts, j.raw_bytes);
+                                             j.count, j.min_ts, j.max_ts, j.raw_bytes, std::move(j.trigrams));
     }
   }
   if (st.ok()) {
@@ -672,7 +676,7 @@ Status Store::FinishOpenBlockLocked() {
     if (after.ok()) (void)RemoveFile(WalPath(seq));
   }
   wal_seq_ = seq + 1;  // the next block, even when the WAL could not be switched
-  Result<std::shared_ptr<BlockFile>> block = BlockFile::Open(path);
+  Result<std::shared_ptr<BlockFile>> block = BlockFile::Open(path, options_.index_sections);
   std::unique_lock lock(mu_);
   if (block.ok()) AddBlock(seq, std::move(block).value());
   for (auto& sp : streams_) {
@@ -764,6 +768,9 @@ StoreStats Store::Stats() const {
   st.head_line_bytes = head_bytes_;
   st.recovered_torn_bytes = recovered_torn_bytes_;
   st.damaged_blocks = damaged_blocks_;
+  st.sections_decompressed = sections_decompressed_.load(std::memory_order_relaxed);
+  st.sections_skipped_trigrams = sections_skipped_trigrams_.load(std::memory_order_relaxed);
+  st.sections_skipped_alphabet = sections_skipped_alphabet_.load(std::memory_order_relaxed);
   return st;
 }
 

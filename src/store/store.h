@@ -66,6 +66,11 @@ struct StoreStats {
   uint64_t head_line_bytes = 0;
   uint64_t recovered_torn_bytes = 0;  // dropped from a WAL tail at Open
   size_t damaged_blocks = 0;          // set aside as *.damaged at Open
+  // Sections queries (Select) asked for since Open: decompressed, or skipped for a `|=`
+  // literal by the trigram filters (unread) or by the zstd literals (read, not decompressed).
+  uint64_t sections_decompressed = 0;
+  uint64_t sections_skipped_trigrams = 0;
+  uint64_t sections_skipped_alphabet = 0;
 };
 
 class Store final : public logql::StreamSource {
@@ -237,6 +242,10 @@ class Store final : public logql::StreamSource {
   // Sealing's compressors and entry lists, one per sealing thread, kept across seals.
   std::vector<std::unique_ptr<SectionCompressor>> compressors_;
   std::vector<std::vector<RawEntry>> raw_scratch_;
+  // What queries did with sections (StoreStats); added up at the end of each Select.
+  mutable std::atomic<uint64_t> sections_decompressed_{0};
+  mutable std::atomic<uint64_t> sections_skipped_trigrams_{0};
+  mutable std::atomic<uint64_t> sections_skipped_alphabet_{0};
   uint32_t last_id_ = UINT32_MAX;  // one-entry cache for Intern ...
   uint64_t last_hash_ = 0;          // ... and its label set's hash
 };

@@ -49,6 +49,8 @@ std::vector<Labels> Store::Streams(std::span<const LabelMatcher> matchers) const
 
 Status Store::Select(const logql::StreamSelection& selection, const Visitor& visit) const {
   if (selection.start_ns >= selection.end_ns) return Status::Ok();
+  SectionDecompressor decompressor;  // for every cursor of this call, one after another
+  decompressor.Require(selection.line_contains);
   struct Planned {
     Labels labels;
     std::vector<CursorSource> sources;
@@ -63,6 +65,10 @@ Status Store::Select(const logql::StreamSelection& selection, const Visitor& vis
       for (const SectionRef& r : s.sections) {
         ++order;
         if (r.max_ts < selection.start_ns || r.min_ts >= selection.end_ns) continue;  // pruned
+        if (!r.block->MayHoldRequired(r.section, decompressor)) {  // by its trigrams, unread
+          decompressor.CountSkipped(SectionDecompressor::Skip::kTrigrams);
+          continue;
+        }
         p.sources.push_back(CursorSource{r.block, r.section, nullptr, r.min_ts, r.max_ts, order});
       }
       if (!s.head.empty() && s.head_max >= selection.start_ns && s.head_min < selection.end_ns) {
@@ -96,18 +102,24 @@ Status Store::Select(const logql::StreamSelection& selection, const Visitor& vis
       plan.push_back(std::move(p));
     }
   }
-  SectionDecompressor decompressor;  // for every cursor of this call, one after another
-  decompressor.Require(selection.line_contains);
-  for (Planned& p : plan) {
-    MergeCursor cursor(std::move(p.sources), selection.start_ns, selection.end_ns, selection.direction,
-                       decompressor);
-    bool has_entry = false;
-    REMEDIATOR_RETURN_IF_ERROR(cursor.Prime(has_entry));
-    if (!has_entry) continue;
-    REMEDIATOR_RETURN_IF_ERROR(visit(p.labels, cursor));
-    REMEDIATOR_RETURN_IF_ERROR(cursor.status());
-  }
-  return Status::Ok();
+  auto read = [&]() -> Status {
+    for (Planned& p : plan) {
+      MergeCursor cursor(std::move(p.sources), selection.start_ns, selection.end_ns, selection.direction,
+                         decompressor);
+      bool has_entry = false;
+      REMEDIATOR_RETURN_IF_ERROR(cursor.Prime(has_entry));
+      if (!has_entry) continue;
+      REMEDIATOR_RETURN_IF_ERROR(visit(p.labels, cursor));
+      REMEDIATOR_RETURN_IF_ERROR(cursor.status());
+    }
+    return Status::Ok();
+  };
+  const Status st = read();
+  const SectionDecompressor::Counts& counts = decompressor.counts();
+  sections_decompressed_.fetch_add(counts.decompressed, std::memory_order_relaxed);
+  sections_skipped_trigrams_.fetch_add(counts.skipped_trigrams, std::memory_order_relaxed);
+  sections_skipped_alphabet_.fetch_add(counts.skipped_alphabet, std::memory_order_relaxed);
+  return st;
 }
 
 std::vector<logql::StreamSelection> Store::Split(const logql::StreamSelection& selection, int n) const {
@@ -123,6 +135,8 @@ std::vector<logql::StreamSelection> Store::Split(const logql::StreamSelection& s
     uint64_t bytes = 0;
   };
   std::vector<Group> groups;
+  SectionDecompressor required;  // only to tell which sections Select would skip unread
+  required.Require(selection.line_contains);
   {
     std::shared_lock lock(mu_);
     std::unordered_map<const BlockFile*, size_t> group_of;
@@ -131,6 +145,7 @@ std::vector<logql::StreamSelection> Store::Split(const logql::StreamSelection& s
       const StreamState& s = *streams_[id];
       for (const SectionRef& r : s.sections) {
         if (r.max_ts < selection.start_ns || r.min_ts >= selection.end_ns) continue;
+        if (!r.block->MayHoldRequired(r.section, required)) continue;  // Select skips it unread
         auto [it, added] = group_of.emplace(r.block.get(), groups.size());
         if (added) groups.emplace_back();
         Group& g = groups[it->second];

@@ -14,6 +14,7 @@
 #include "logql/eval/step_value.h"
 #include "logql/log/labels_builder.h"
 #include "logql/log/pipeline.h"
+#include "logql/log/required_literals.h"
 #include "logql/regex_expand.h"
 #include "logql/syntax/parse.h"
 
@@ -451,6 +452,7 @@ Result<QueryResult> EvalLogQuery(const syntax::LogSelectorExpr& sel, const Query
   s.start_ns = p.start_ns;
   s.end_ns = p.end_ns;
   s.direction = p.direction;
+  s.line_contains = log::RequiredLineLiterals(sel.pipeline);  // the pipeline drops lines without them
   log::LabelsBuilder lbs;
   log::LineScratch scratch;
   size_t seq = 0;

@@ -11,6 +11,7 @@
 #include "logql/convert.h"
 #include "logql/log/labels_builder.h"
 #include "logql/log/pipeline.h"
+#include "logql/log/required_literals.h"
 #include "logql/template/template.h"
 
 namespace remediator::logql::eval {
@@ -481,15 +482,9 @@ Result<StepValue> EvalRangeAggregation(const syntax::RangeAggregationExpr& e, co
   whole.start_ns = sel_start;
   whole.end_ns = sel_end;
   whole.direction = Direction::kForward;
-  // The leading `|= "literal"` filters, which every counted line passes: a source may skip
-  // what cannot contain them (the store skips sections unread).
-  for (const syntax::Stage& stage : e.range.selector.pipeline) {
-    const auto* filter = std::get_if<syntax::LineFilter>(&stage.node);
-    if (filter == nullptr) break;
-    if (filter->op == syntax::LineFilterOp::kContains && filter->operands.size() == 1 && !filter->operands[0].is_ip) {
-      whole.line_contains.push_back(filter->operands[0].value);
-    }
-  }
+  // The `|= "literal"` filters every counted line passes: a source may skip what cannot
+  // contain them (the store skips sections unread).
+  whole.line_contains = log::RequiredLineLiterals(e.range.selector.pipeline);
   // Parts in order: worker i's entries come before worker i + 1's (in time, or in file order
   // for the file source; unordered series are sorted stably below).
   std::vector<StreamSelection> sels = source.Split(whole, std::max(1, options.parallelism));
