@@ -84,6 +84,9 @@ void TrigramCollector::Collect(std::span<const RawEntry> entries, std::vector<ui
     }
   }
   out.resize(static_cast<size_t>(o - out.data()));
+  // A block writer keeps each section's hashes until it finishes the block (many sections,
+  // with a block filled batch by batch): give back the room of the table-sized gather.
+  out.shrink_to_fit();
   std::memset(seen, 0, kHashes);
 }
 
