@@ -28,12 +28,7 @@ constexpr int64_t kSec = 1000000000;
 // equal timestamps within and across streams), small blocks; the last batches stay in the
 // head, unsealed.
 std::unique_ptr<Store> Fill(const std::string& dir) {
-  StoreOptions o;
-  o.dir = dir;
-  o.block_bytes = 6000;
-  auto opened = Store::Open(o);
-  EXPECT_TRUE(opened.ok()) << opened.status().ToString();
-  std::unique_ptr<Store> store = std::move(opened).value();
+  std::unique_ptr<Store> store = testing::OpenSmallBlocks(dir, 6000);
   const Labels streams[] = {MakeLabels({{"job", "t"}, {"service", "a"}}), MakeLabels({{"job", "t"}, {"service", "b"}}),
                             MakeLabels({{"job", "t"}, {"service", "c"}})};
   std::mt19937 rng(7);

@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -69,6 +70,16 @@ inline std::vector<Got> SelectAll(const logql::StreamSource& src, std::vector<La
 
 inline LabelMatcher M(std::string name, MatchOp op, std::string value) {
   return LabelMatcher::Create(std::move(name), op, std::move(value)).value();
+}
+
+// A store in `dir` sealing a block every `block_bytes` of lines; fails the test if it does not open.
+inline std::unique_ptr<Store> OpenSmallBlocks(const std::string& dir, size_t block_bytes) {
+  StoreOptions o;
+  o.dir = dir;
+  o.block_bytes = block_bytes;
+  auto opened = Store::Open(o);
+  EXPECT_TRUE(opened.ok()) << opened.status().ToString();
+  return opened.ok() ? std::move(opened).value() : nullptr;
 }
 
 }  // namespace remediator::store::testing

@@ -19,11 +19,7 @@
 namespace remediator::store {
 namespace {
 
-using testing::Entry;
-using testing::Got;
-using testing::M;
-using testing::SelectAll;
-using testing::TempDir;
+using namespace testing;  // the store tests' helpers (store_test_util.h)
 
 constexpr int64_t kSec = 1000000000;
 const char* const kServices[] = {"jellyfin", "grafana", "authelia", "nextcloud"};
@@ -31,12 +27,7 @@ const char* const kServices[] = {"jellyfin", "grafana", "authelia", "nextcloud"}
 // Access-log lines of four services, one stream each, over several blocks; the last batch
 // stays in the head.
 std::unique_ptr<Store> Fill(const std::string& dir) {
-  StoreOptions o;
-  o.dir = dir;
-  o.block_bytes = 25000;
-  auto opened = Store::Open(o);
-  EXPECT_TRUE(opened.ok()) << opened.status().ToString();
-  std::unique_ptr<Store> store = std::move(opened).value();
+  std::unique_ptr<Store> store = testing::OpenSmallBlocks(dir, 25000);
   std::mt19937 rng(3);
   int n = 0;
   for (int batch = 0; batch < 14; ++batch) {
