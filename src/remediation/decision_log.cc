@@ -70,7 +70,7 @@ Result<std::unique_ptr<DecisionLog>> DecisionLog::Open(const std::string& path) 
   Result<int64_t> repaired = RepairTail(log->fd_, path);
   if (!repaired.ok()) return repaired.status();
   log->repaired_bytes_ = *repaired;
-  log->flusher_ = std::thread([raw = log.get()] { raw->FlushLoop(); });
+  for (std::thread& t : log->flushers_) t = std::thread([raw = log.get()] { raw->FlushLoop(); });
   return log;
 }
 
@@ -79,8 +79,11 @@ DecisionLog::~DecisionLog() {
     std::lock_guard<std::mutex> lock(queue_mu_);
     stopping_ = true;
   }
-  queue_cv_.notify_all();
-  if (flusher_.joinable()) flusher_.join();  // writes what is still queued first
+  round_cv_.notify_all();
+  linger_cv_.notify_all();
+  for (std::thread& t : flushers_) {
+    if (t.joinable()) t.join();  // writes what is still queued first
+  }
   if (fd_ >= 0) ::close(fd_);
   if (inotify_fd_ >= 0) ::close(inotify_fd_);
 }
@@ -183,18 +186,23 @@ void DecisionLog::AppendAsync(const std::vector<std::string>& lines, DoneCallbac
     done(Status::Ok());
     return;
   }
-  bool wake;
+  bool wake_round = false;
+  bool wake_linger = false;
   {
     std::lock_guard<std::mutex> lock(queue_mu_);
-    wake = (callbacks_.empty() && holds_ == 0) ||
-           (linger_until_ > 0 && callbacks_.size() + 1 >= linger_until_);
     for (const std::string& l : lines) {
       queued_ += l;
       queued_ += '\n';
     }
     callbacks_.push_back(std::move(done));
+    // One wake-up each: the first line for an idle flusher, the count a lingering one waits for.
+    if (holds_ == 0) {
+      wake_round = !owned_ && callbacks_.size() == 1;
+      wake_linger = lingering_ && callbacks_.size() == linger_until_;
+    }
   }
-  if (wake) queue_cv_.notify_one();
+  if (wake_round) round_cv_.notify_one();
+  if (wake_linger) linger_cv_.notify_one();
 }
 
 void DecisionLog::Hold() {
@@ -203,15 +211,19 @@ void DecisionLog::Hold() {
 }
 
 void DecisionLog::Release() {
-  bool wake;
+  bool wake_round = false;
+  bool wake_linger = false;
   {
     std::lock_guard<std::mutex> lock(queue_mu_);
-    // A lingering flusher only cares once its count is reached (else it would wake up
-    // after every pass of the caller just to wait again).
-    wake = --holds_ == 0 && !callbacks_.empty() &&
-           (linger_until_ == 0 || callbacks_.size() >= linger_until_);
+    if (--holds_ == 0 && !callbacks_.empty()) {
+      // A lingering flusher only cares once its count is reached or its time is up (else
+      // it would wake up after every pass of the caller just to wait again).
+      wake_linger = lingering_ && (callbacks_.size() >= linger_until_ || linger_expired_);
+      wake_round = !owned_;
+    }
   }
-  if (wake) queue_cv_.notify_one();
+  if (wake_round) round_cv_.notify_one();
+  if (wake_linger) linger_cv_.notify_one();
 }
 
 Status DecisionLog::Append(const std::vector<std::string>& lines) {
@@ -234,44 +246,82 @@ Status DecisionLog::Append(const std::vector<std::string>& lines) {
 }
 
 void DecisionLog::FlushLoop() {
+  using Clock = std::chrono::steady_clock;
+  auto since = [](Clock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t).count();
+  };
   std::string data;
   std::vector<DoneCallback> callbacks;
-  size_t answered = 0;       // callers of the round just finished
-  int64_t last_sync_ns = 0;  // how long its write + sync took
   std::unique_lock<std::mutex> lock(queue_mu_);
   for (;;) {
-    // Under load — a round just ended and lines are already waiting — linger briefly for
-    // the callers just answered: under a steady load they come back within a round trip,
-    // and then the next round carries both groups (one sync) instead of each group waiting
-    // for the other's sync. Bounded by half the last sync (at most 1 ms); an idle log
-    // starts at once.
-    if (answered > 0 && !callbacks_.empty() && !stopping_) {
-      linger_until_ = callbacks_.size() + answered;
-      auto linger = std::chrono::nanoseconds(std::min<int64_t>(last_sync_ns / 2, 1'000'000));
-      queue_cv_.wait_for(lock, linger, [&] {
-        return stopping_ || (holds_ == 0 && callbacks_.size() >= linger_until_);
-      });
-      linger_until_ = 0;
-    }
-    queue_cv_.wait(lock, [&] { return stopping_ || (!callbacks_.empty() && holds_ == 0); });
+    // Own the next round once there is something to write and the other flusher is not
+    // writing or syncing (it may be answering its callers meanwhile).
+    round_cv_.wait(lock, [&] {
+      return (stopping_ && callbacks_.empty()) ||
+             (!owned_ && !callbacks_.empty() && (holds_ == 0 || stopping_));
+    });
     if (callbacks_.empty()) return;  // stopping, nothing left
+    owned_ = true;
+    if (!stopping_ && callbacks_.size() < linger_until_ && Clock::now() < linger_valid_until_) {
+      // Under load: wait for the callers of the last round (see the header).
+      lingering_ = true;
+      auto ready = [&] { return stopping_ || (holds_ == 0 && callbacks_.size() >= linger_until_); };
+      if (!linger_cv_.wait_for(lock, std::chrono::nanoseconds(linger_budget_ns_), ready)) {
+        linger_expired_ = true;  // time is up; a pass of the caller in progress ends first
+        linger_cv_.wait(lock, [&] { return stopping_ || holds_ == 0; });
+      }
+      lingering_ = false;
+      linger_expired_ = false;
+    }
+    linger_until_ = 0;
     data.swap(queued_);  // the emptied buffers keep their capacity for the next round
     callbacks.swap(callbacks_);
+    uint64_t round = ++rounds_taken_;
     lock.unlock();
+
     Status st;
-    auto started = std::chrono::steady_clock::now();
+    auto started = Clock::now();
     {
       std::lock_guard<std::mutex> file_lock(file_mu_);
       st = WriteAndSync(data);
     }
-    last_sync_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                       std::chrono::steady_clock::now() - started)
-                       .count();
+    int64_t sync_ns = since(started);
+
+    lock.lock();
+    // The next round may start on the other flusher while this one answers. Under a steady
+    // load this round's callers come back: how many the next round waits for, and how long.
+    owned_ = false;
+    size_t in_flight = callbacks_.size() + callbacks.size();
+    int64_t answer_all_ns = answer_ns_per_caller_ * static_cast<int64_t>(in_flight);
+    if (sync_ns < answer_all_ns) {  // overlap: half of them, while the others are answered
+      linger_until_ = (in_flight + 1) / 2;
+      linger_budget_ns_ = std::min<int64_t>(answer_all_ns / 2, 1'000'000);
+    } else {  // one sync for all of them
+      linger_until_ = in_flight;
+      linger_budget_ns_ = std::min<int64_t>(sync_ns / 2, 1'000'000);
+    }
+    // Only for a round that starts while they can still be on their way back.
+    linger_valid_until_ = Clock::now() + std::chrono::nanoseconds(answer_all_ns + 1'000'000);
+    if (stopping_) {
+      round_cv_.notify_all();  // the other flusher may be waiting to see the queue empty
+    } else if (!callbacks_.empty() && holds_ == 0) {
+      round_cv_.notify_one();
+    }
+    // Answer in round order (the other flusher may still be answering the round before).
+    answer_cv_.wait(lock, [&] { return rounds_answered_ == round - 1; });
+    lock.unlock();
+
+    started = Clock::now();
     for (DoneCallback& cb : callbacks) cb(st);
-    answered = callbacks.size();
+    int64_t per_caller = since(started) / static_cast<int64_t>(callbacks.size());
     data.clear();
     callbacks.clear();
+
     lock.lock();
+    answer_ns_per_caller_ = answer_ns_per_caller_ == 0 ? per_caller
+                                                       : (3 * answer_ns_per_caller_ + per_caller) / 4;
+    rounds_answered_ = round;
+    answer_cv_.notify_all();
   }
 }
 

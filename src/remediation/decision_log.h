@@ -1,20 +1,27 @@
 // The append-only JSONL decision log (docs/formats/decision-log.md).
 //
-// Group commit on one flusher thread: appended lines queue up; the flusher takes everything
-// queued, writes it with one write() and one fdatasync(), then reports the result to each
-// caller — AppendAsync's callback, or Append's return. While it syncs, new lines gather for
-// the next round, so a caller waits for at most the sync in progress plus its own. Under a
-// steady load (lines already waiting when a round ends) the flusher lingers up to half a
-// sync (at most 1 ms) for the callers it just answered, so both groups share the next
-// round. At open a torn last line (a crash mid-write) is cut off. The file is reopened by
-// Reopen() (SIGHUP) and, before each write, when the path no longer names the open file
-// (logrotate renamed it away; noticed through inotify, confirmed by comparing inodes).
+// Group commit on two flusher threads that take turns: the one that owns the next round
+// takes everything queued, writes it with one write() and one fdatasync(), hands the next
+// round to the other thread and then reports the result to each caller — AppendAsync's
+// callback, or Append's return. So the callers of one round are answered (on the webhook
+// path: their answers are sent, the costly part) while the next round is already being
+// synced; rounds are still written one after the other and answered in order. While a
+// round syncs, new lines gather for the next one. Under a steady load (the callers of a
+// round come back within a round trip) the owner of the next round lingers for them:
+// when a sync is slow compared to answering everybody, until all are back, so one sync
+// carries them all (bounded by half the last sync, at most 1 ms); when a sync is quick,
+// until half are back, so the two halves' syncs and answers overlap (bounded by the time
+// answering that many took, at most 1 ms). An idle log starts at once. At open a torn last
+// line (a crash mid-write) is cut off. The file is reopened by Reopen() (SIGHUP) and, before
+// each write, when the path no longer names the open file (logrotate renamed it away;
+// noticed through inotify, confirmed by comparing inodes).
 //
 // Thread-safe.
 #pragma once
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -43,9 +50,10 @@ class DecisionLog {
   Status Append(const std::vector<std::string>& lines);
   Status Append(std::string_view line);
 
-  // Queues `lines` and returns at once; `done` runs on the flusher thread once they are
+  // Queues `lines` and returns at once; `done` runs on a flusher thread once they are
   // written and synced (or failed; then none of them are in the file). Calls are written in
-  // the order they were made. `done` must not call back into the log synchronously.
+  // the order they were made, and their `done`s run in that order, one at a time. `done`
+  // must not call back into the log synchronously.
   using DoneCallback = std::function<void(const Status&)>;
   void AppendAsync(const std::vector<std::string>& lines, DoneCallback done);
 
@@ -80,14 +88,24 @@ class DecisionLog {
   int inotify_fd_ = -1;  // watches the open file for renames and unlinks (-1: none)
   int watch_ = -1;
 
-  std::mutex queue_mu_;  // guards the four below
-  std::condition_variable queue_cv_;
+  std::mutex queue_mu_;  // guards everything below but the threads
+  std::condition_variable round_cv_;   // an idle flusher waits for a round to start
+  std::condition_variable linger_cv_;  // the owner of the next round lingers
+  std::condition_variable answer_cv_;  // a flusher waits for its turn to answer
   std::string queued_;                   // lines for the next round, newline-terminated
   std::vector<DoneCallback> callbacks_;  // their callers, in order
   int holds_ = 0;                        // Hold() calls not yet released
-  size_t linger_until_ = 0;              // >0: the flusher lingers until this many callers
+  bool owned_ = false;  // a flusher owns the next round (lingering, writing or syncing)
+  bool lingering_ = false;               // ... and lingers until linger_until_ callers
+  bool linger_expired_ = false;          // ... past its deadline, waiting for Release
+  size_t linger_until_ = 0;              // callers the next round waits for (0: none)
+  int64_t linger_budget_ns_ = 0;         // ... for at most this long
+  std::chrono::steady_clock::time_point linger_valid_until_;  // ... if it starts before this
+  int64_t answer_ns_per_caller_ = 0;     // how long answering took, per caller (smoothed)
+  uint64_t rounds_taken_ = 0;            // rounds started; rounds are numbered from 1
+  uint64_t rounds_answered_ = 0;         // rounds whose callers were all answered
   bool stopping_ = false;
-  std::thread flusher_;
+  std::thread flushers_[2];
 };
 
 }  // namespace remediator::remediation

@@ -6,6 +6,8 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <mutex>
+#include <vector>
 #include <thread>
 
 #include "remediation/decision.h"
@@ -99,6 +101,56 @@ TEST(DecisionLogTest, HeldAppendsWaitAndShareOneRound) {
   EXPECT_EQ(ReadFile(path), "{\"n\":1}\n{\"n\":2}\n{\"n\":3}\n{\"n\":4}\n");
   // Unheld again: a synchronous append goes through at once.
   ASSERT_TRUE((*log)->Append("{\"n\":5}").ok());
+}
+
+// The two flushers take turns (one answers a round while the other syncs the next), yet the
+// callbacks run in the order of the appends, one at a time, each after its line is in the file.
+TEST(DecisionLogTest, CallbacksRunInAppendOrderOneAtATime) {
+  TempDir dir;
+  std::string path = dir / "log.jsonl";
+  auto log = DecisionLog::Open(path);
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  constexpr int kAppends = 600;
+  std::mutex mu;
+  std::vector<int> order;
+  std::atomic<int> running{0};
+  std::atomic<int> overlapped{0};
+  std::atomic<int> missing{0};
+  for (int i = 0; i < kAppends; ++i) {
+    if (i % 7 == 0) (*log)->Hold();  // some appends share a held pass, like the webhook loop
+    std::string line = "{\"n\":" + std::to_string(i) + "}";
+    (*log)->AppendAsync({line}, [&, i, line](const Status& st) {
+      if (running.fetch_add(1) != 0) ++overlapped;
+      EXPECT_TRUE(st.ok()) << st.ToString();
+      if (ReadFile(path).find(line + "\n") == std::string::npos) ++missing;
+      // Answering takes a while (like a send), so the next round syncs meanwhile.
+      auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(30);
+      while (std::chrono::steady_clock::now() < until) {
+      }
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        order.push_back(i);
+      }
+      running.fetch_sub(1);
+    });
+    if (i % 7 == 3) (*log)->Release();
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  for (;;) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      if (order.size() == kAppends || std::chrono::steady_clock::now() > deadline) break;
+    }
+    std::this_thread::yield();
+  }
+  std::lock_guard<std::mutex> lock(mu);
+  ASSERT_EQ(order.size(), static_cast<size_t>(kAppends));
+  for (int i = 0; i < kAppends; ++i) ASSERT_EQ(order[i], i);
+  EXPECT_EQ(overlapped.load(), 0);
+  EXPECT_EQ(missing.load(), 0);
+  std::vector<std::string> lines = ReadLines(path);
+  ASSERT_EQ(lines.size(), static_cast<size_t>(kAppends));
+  for (int i = 0; i < kAppends; ++i) EXPECT_EQ(lines[i], "{\"n\":" + std::to_string(i) + "}");
 }
 
 TEST(DecisionLogTest, FollowsLogrotateRenameAndReopen) {
