@@ -2,6 +2,8 @@
 // (simulate mode), so the tests never sleep.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include "remediation/engine.h"
 #include "remediation/test_util.h"
 
@@ -84,6 +86,9 @@ TEST_F(GuardsTest, IdempotencySameStartsAtRunsOnceWithinWindow) {
   EXPECT_EQ(Decide(a), "executed");
   clock_.Advance(4 * kNanosPerMinute);
   EXPECT_EQ(Decide(a), "deduplicated");
+  EXPECT_EQ(last_reason_.rfind("alert " + a.fingerprint + " (same startsAt) already handled by ", 0), 0u)
+      << last_reason_;
+  EXPECT_NE(last_reason_.find(" ago (window 5m"), std::string::npos) << last_reason_;
   clock_.Advance(kNanosPerMinute);  // exactly 5m after the run: the window is over
   EXPECT_EQ(Decide(a), "executed");
   // A new occurrence (other startsAt) of the same alert is not a duplicate.
@@ -100,6 +105,27 @@ TEST_F(GuardsTest, DeduplicatedAlertsSpendNoBudget) {
     EXPECT_EQ(Decide(Down("svc" + n, kT0, "Alert" + n)), "executed");
   }
   EXPECT_EQ(Decide(Down("svc9", kT0, "Alert9")), "blocked_rate_limit");
+}
+
+// 11 hex digits of the decision's millisecond, 4 of a per-process salt, 6 of a sequence.
+TEST_F(GuardsTest, DecisionIdsAreHexTimeSaltSequence) {
+  auto r = engine_->Submit(MakePayload({Down("a", kT0, "A1"), Down("b", kT0, "A2"), Down("c", kT0, "A3")}));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->size(), 3u);
+  char millis[32];
+  std::snprintf(millis, sizeof millis, "%011llx",
+                static_cast<unsigned long long>(kT0 / kNanosPerMilli) & 0xfffffffffffULL);
+  for (size_t i = 0; i < r->size(); ++i) {
+    const std::string& id = (*r)[i].decision_id;
+    ASSERT_EQ(id.size(), 21u) << id;
+    EXPECT_EQ(id.find_first_not_of("0123456789abcdef"), std::string::npos) << id;
+    EXPECT_EQ(id.substr(0, 11), millis) << id;
+    if (i > 0) {
+      const std::string& prev = (*r)[i - 1].decision_id;
+      EXPECT_EQ(id.substr(11, 4), prev.substr(11, 4)) << id;  // same salt
+      EXPECT_EQ(std::stoul(id.substr(15), nullptr, 16), std::stoul(prev.substr(15), nullptr, 16) + 1) << id;
+    }
+  }
 }
 
 TEST_F(GuardsTest, OscillationBlocksTheFourthTriggerIn15Minutes) {
@@ -122,7 +148,8 @@ TEST_F(GuardsTest, RateLimitIsGlobalAndSlides) {
     clock_.Advance(10 * kNanosPerMinute);
   }
   EXPECT_EQ(Decide(Down("other", kT0)), "blocked_rate_limit");
-  EXPECT_NE(last_reason_.find("next slot in 10m"), std::string::npos) << last_reason_;
+  EXPECT_EQ(last_reason_.rfind("5 runs in the last 1h", 0), 0u) << last_reason_;
+  EXPECT_NE(last_reason_.find(" (limit 5); next slot in 10m"), std::string::npos) << last_reason_;
   clock_.Advance(10 * kNanosPerMinute);  // the first run is now 1h old
   EXPECT_EQ(Decide(Down("other", kT0)), "executed");
   EXPECT_EQ(Decide(Down("another", kT0)), "blocked_rate_limit");

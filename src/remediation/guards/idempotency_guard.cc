@@ -9,6 +9,9 @@
 
 namespace remediator::remediation {
 
+IdempotencyGuard::IdempotencyGuard(IdempotencyConfig cfg)
+    : cfg_(cfg), window_(FormatDuration(cfg_.window_ns)) {}
+
 void IdempotencyGuard::Key(const Candidate& c, KeyBuffer& key) {
   // "fingerprint|startsAt|playbook" (this runs for every decision).
   char num[24];
@@ -32,7 +35,7 @@ Verdict IdempotencyGuard::Check(const Candidate& c, const StateStore& state) con
       Action::kDeduplicated,
       fmt::format(FMT_COMPILE("alert {} (same startsAt) already handled by {} {} ago (window {})"),
                   c.alert->fingerprint, c.playbook->name, FormatDuration(c.now_ns - first),
-                  FormatDuration(cfg_.window_ns)));
+                  window_));
 }
 
 void IdempotencyGuard::Record(const Candidate& c, bool, StateStore& state) const {

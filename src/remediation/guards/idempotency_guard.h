@@ -10,7 +10,7 @@ namespace remediator::remediation {
 // Alertmanager re-sends on repeat_interval and retries, HA replicas send twice.
 class IdempotencyGuard final : public Guard {
  public:
-  explicit IdempotencyGuard(IdempotencyConfig cfg) : cfg_(cfg) {}
+  explicit IdempotencyGuard(IdempotencyConfig cfg);
   std::string_view name() const override { return "idempotency"; }
   Verdict Check(const Candidate& c, const StateStore& state) const override;
   void Record(const Candidate& c, bool will_run, StateStore& state) const override;
@@ -19,6 +19,7 @@ class IdempotencyGuard final : public Guard {
 
  private:
   IdempotencyConfig cfg_;
+  std::string window_;  // the window as text, made once
 };
 
 }  // namespace remediator::remediation

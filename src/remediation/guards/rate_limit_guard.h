@@ -1,5 +1,7 @@
 #pragma once
 
+#include <string>
+
 #include "remediation/guard.h"
 
 namespace remediator::remediation {
@@ -8,7 +10,7 @@ namespace remediator::remediation {
 // Last in the chain, so alerts blocked by another guard spend nothing.
 class RateLimitGuard final : public Guard {
  public:
-  explicit RateLimitGuard(RateLimitConfig cfg) : cfg_(cfg) {}
+  explicit RateLimitGuard(RateLimitConfig cfg);
   std::string_view name() const override { return "rate_limit"; }
   Verdict Check(const Candidate& c, const StateStore& state) const override;
   void Record(const Candidate& c, bool will_run, StateStore& state) const override;
@@ -18,6 +20,7 @@ class RateLimitGuard final : public Guard {
 
  private:
   RateLimitConfig cfg_;
+  std::string exhausted_;  // the fixed start of a block's reason, made once
 };
 
 }  // namespace remediator::remediation
