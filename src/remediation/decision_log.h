@@ -8,10 +8,11 @@
 // synced; rounds are still written one after the other and answered in order. While a
 // round syncs, new lines gather for the next one. Under a steady load (the callers of a
 // round come back within a round trip) the owner of the next round lingers for them:
-// when a sync is slow compared to answering everybody, until all are back, so one sync
-// carries them all (bounded by half the last sync, at most 1 ms); when a sync is quick,
-// until half are back, so the two halves' syncs and answers overlap (bounded by the time
-// answering that many took, at most 1 ms). An idle log starts at once. At open a torn last
+// until all are back, so one sync carries them all (bounded by half the last sync, at most
+// 1 ms); or, when the last sync took less time than answering everybody and less than half
+// of that time was its own CPU time (waiting for the disk, not working), until half are
+// back, so the two halves' syncs and answers overlap (bounded by the time answering that
+// many took, at most 1 ms). An idle log starts at once. At open a torn last
 // line (a crash mid-write) is cut off. The file is reopened by Reopen() (SIGHUP) and, before
 // each write, when the path no longer names the open file (logrotate renamed it away;
 // noticed through inotify, confirmed by comparing inodes).
