@@ -39,6 +39,7 @@ MergeCursor::MergeCursor(std::vector<CursorSource> sources, int64_t start_ns, in
 }
 
 MergeCursor::~MergeCursor() {
+  EndRun();
   for (auto& a : heap_) Retire(std::move(a));
 }
 
@@ -108,7 +109,16 @@ Status MergeCursor::Prime(bool& has_entry) {
   return Status::Ok();
 }
 
-bool MergeCursor::Next(logql::EntryView& out) {
+void MergeCursor::EndRun() {
+  if (run_end_ == 0) return;
+  Active& top = *heap_.front();
+  top.pos = run_pos_ - 1;
+  top.ts = run_ts_[top.pos];
+  run_pos_ = run_end_ = 0;
+}
+
+bool MergeCursor::NextSlow(logql::EntryView& out) {
+  EndRun();
   if (!status_.ok()) return false;
   if (advance_top_) {
     advance_top_ = false;
@@ -138,6 +148,15 @@ bool MergeCursor::Next(logql::EntryView& out) {
   if (heap_.empty()) return false;
   const Active& top = *heap_.front();
   const uint32_t i = top.index();
+  if (heap_.size() == 1 && !backward_ && !top.section->has_metadata() && top.pos + 1 < top.end) {
+    // Serve the entries after this one inline until the section ends or the next is due.
+    run_ts_ = top.section->timestamps().data();
+    run_off_ = top.section->line_offsets();
+    run_raw_ = top.section->raw_data();
+    run_pos_ = top.pos + 1;
+    run_end_ = top.end;
+    run_limit_ = next_pending_ < pending_.size() ? pending_[next_pending_].min_ts : INT64_MAX;
+  }
   out.timestamp_ns = top.ts;
   out.line = top.section->line(i);
   if (top.section->has_metadata()) {

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string_view>
 #include <vector>
 
 #include "core/status.h"
@@ -33,7 +34,18 @@ class MergeCursor final : public logql::EntryCursor {
   // Positions on the first entry; `has_entry` false when there is none. Error when a section
   // cannot be read.
   Status Prime(bool& has_entry);
-  bool Next(logql::EntryView& out) override;
+  bool Next(logql::EntryView& out) override {
+    // The common case inline: one section at a time, read forward, no metadata, and the
+    // next section not due before this entry.
+    if (run_pos_ < run_end_ && run_ts_[run_pos_] < run_limit_) {
+      out.timestamp_ns = run_ts_[run_pos_];
+      out.line = std::string_view(run_raw_ + run_off_[run_pos_], run_off_[run_pos_ + 1] - run_off_[run_pos_]);
+      out.structured_metadata = {};
+      ++run_pos_;
+      return true;
+    }
+    return NextSlow(out);
+  }
   // The first read error met by Next() (which then returned false).
   const Status& status() const { return status_; }
 
@@ -45,6 +57,9 @@ class MergeCursor final : public logql::EntryCursor {
   }
   // Whether `next` may hold an entry that comes before (or ties with) the top's time `top`.
   bool Due(const CursorSource& next, int64_t top) const { return backward_ ? next.max_ts >= top : next.min_ts <= top; }
+  bool NextSlow(logql::EntryView& out);
+  // Hands the run's position back to the top (the run's last entry was returned last).
+  void EndRun();
   Status LoadDue();
   Status Load(const CursorSource& src);
   void Retire(std::unique_ptr<Active> done);  // its section's memory goes back for reuse
@@ -58,6 +73,13 @@ class MergeCursor final : public logql::EntryCursor {
   bool advance_top_ = false;  // the top was returned by the last Next()
   std::vector<Label> sm_;
   Status status_;
+  // The run Next() serves inline: entries [run_pos_, run_end_) of the only active section,
+  // while their timestamps are below run_limit_ (the next pending source's first time).
+  const int64_t* run_ts_ = nullptr;
+  const uint32_t* run_off_ = nullptr;
+  const char* run_raw_ = nullptr;
+  uint32_t run_pos_ = 0, run_end_ = 0;
+  int64_t run_limit_ = 0;
 };
 
 }  // namespace remediator::store

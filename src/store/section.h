@@ -42,10 +42,16 @@ class Section {
 
   size_t size() const { return ts_.size(); }
   int64_t timestamp(size_t i) const { return ts_[i]; }
-  std::string_view line(size_t i) const { return std::string_view(raw_.get() + line_off_[i], line_len_[i]); }
+  std::string_view line(size_t i) const {
+    return std::string_view(raw_.get() + line_off_[i], line_off_[i + 1] - line_off_[i]);
+  }
   // Decodes entry i's structured metadata into out (cleared first).
   void StructuredMetadata(size_t i, std::vector<Label>& out) const;
   const std::vector<int64_t>& timestamps() const { return ts_; }
+  // The raw columns, for readers that walk entries without a call per field: line i is
+  // raw_data()[line_offsets()[i], line_offsets()[i + 1]).
+  const uint32_t* line_offsets() const { return line_off_.data(); }
+  const char* raw_data() const { return raw_.get(); }
   // False when no entry has structured metadata (StructuredMetadata would give nothing).
   bool has_metadata() const { return !sm_.empty(); }
 
@@ -57,9 +63,8 @@ class Section {
   size_t raw_size_ = 0;
   size_t raw_capacity_ = 0;  // of raw_
   std::vector<int64_t> ts_;
-  std::vector<uint64_t> line_off_;
-  std::vector<uint32_t> line_len_;
-  std::vector<uint32_t> sm_begin_;  // index into sm_, size()+1 entries
+  std::vector<uint32_t> line_off_;  // size()+1 entries: line i is [line_off_[i], line_off_[i+1])
+  std::vector<uint32_t> sm_begin_;  // index into sm_, size()+1 entries; empty when sm_ is
   std::vector<std::pair<std::string_view, std::string_view>> sm_;
 };
 
