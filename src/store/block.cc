@@ -106,15 +106,14 @@ Status BlockWriter::Open(const std::string& path) {
 
 Status BlockWriter::AddSection(const Labels& labels, std::span<const RawEntry> entries) {
   uint64_t raw_bytes = 0;
-  REMEDIATOR_RETURN_IF_ERROR(compressor_.Compress(entries, compressed_, raw_bytes));
+  if (collector_ == nullptr) collector_ = std::make_unique<TrigramCollector>();
+  std::vector<uint16_t> hashes;
+  REMEDIATOR_RETURN_IF_ERROR(compressor_.Compress(entries, compressed_, raw_bytes, collector_.get(), &hashes));
   int64_t min_ts = INT64_MAX, max_ts = INT64_MIN;
   for (const RawEntry& e : entries) {
     min_ts = std::min(min_ts, e.timestamp_ns);
     max_ts = std::max(max_ts, e.timestamp_ns);
   }
-  if (collector_ == nullptr) collector_ = std::make_unique<TrigramCollector>();
-  std::vector<uint16_t> hashes;
-  collector_->Collect(entries, hashes);
   return AddCompressedSection(labels, compressed_, static_cast<uint32_t>(entries.size()), min_ts, max_ts,
                               raw_bytes, std::move(hashes));
 }

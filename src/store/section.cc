@@ -13,7 +13,7 @@
 
 namespace remediator::store {
 
-void EncodeSection(std::span<const RawEntry> entries, std::string& out) {
+void EncodeSection(std::span<const RawEntry> entries, std::string& out, TrigramCollector* trigrams) {
   PutVarint(out, entries.size());
   int64_t prev = 0;
   for (const RawEntry& e : entries) {
@@ -34,6 +34,7 @@ void EncodeSection(std::span<const RawEntry> entries, std::string& out) {
   for (size_t i = 0; i < n; ++i) {
     if (i + 4 < n) __builtin_prefetch(entries[i + 4].line.data());
     out.append(entries[i].line);
+    if (trigrams != nullptr) trigrams->Add(std::string_view(out).substr(out.size() - entries[i].line.size()));
   }
 }
 
@@ -243,18 +244,21 @@ Status SectionCompressor::CompressRaw(size_t& size) {
   return Status::Ok();
 }
 
-Status SectionCompressor::Compress(std::span<const RawEntry> entries, std::string& out, uint64_t& raw_bytes) {
+Status SectionCompressor::Compress(std::span<const RawEntry> entries, std::string& out, uint64_t& raw_bytes,
+                                   TrigramCollector* trigrams, std::vector<uint16_t>* trigram_hashes) {
   size_t at = 0, size = 0;
-  REMEDIATOR_RETURN_IF_ERROR(CompressAppend(entries, at, size, raw_bytes));
+  REMEDIATOR_RETURN_IF_ERROR(CompressAppend(entries, at, size, raw_bytes, trigrams, trigram_hashes));
   out.assign(output(at, size));
   ClearOutput();
   return Status::Ok();
 }
 
 Status SectionCompressor::CompressAppend(std::span<const RawEntry> entries, size_t& at, size_t& size,
-                                         uint64_t& raw_bytes) {
+                                         uint64_t& raw_bytes, TrigramCollector* trigrams,
+                                         std::vector<uint16_t>* trigram_hashes) {
   raw_.clear();
-  EncodeSection(entries, raw_);
+  EncodeSection(entries, raw_, trigrams);
+  if (trigrams != nullptr) trigrams->Finish(*trigram_hashes);
   raw_bytes = raw_.size();
   at = used_;
   REMEDIATOR_RETURN_IF_ERROR(CompressRaw(size));

@@ -599,8 +599,7 @@ Status Store::WriteSectionsLocked(std::span<const LogEntry> batch, std::span<con
       j.min_ts = raw.front().timestamp_ns;
       j.max_ts = raw.back().timestamp_ns;
       j.worker = worker;
-      j.status = compressor.CompressAppend(raw, j.at, j.size, j.raw_bytes);
-      collectors[worker].Collect(raw, j.trigrams);
+      j.status = compressor.CompressAppend(raw, j.at, j.size, j.raw_bytes, &collectors[worker], &j.trigrams);
     }
   };
   for (auto& c : compressors_) c->ClearOutput();

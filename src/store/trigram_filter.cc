@@ -60,16 +60,22 @@ __attribute__((target("avx2"))) void MarkTrigramsAvx2(const uint8_t* p, size_t n
 TrigramCollector::TrigramCollector(bool simd)
     : seen_(new uint8_t[kHashes]()), avx2_(simd && __builtin_cpu_supports("avx2")) {}
 
-void TrigramCollector::Collect(std::span<const RawEntry> entries, std::vector<uint16_t>& out) {
-  uint8_t* seen = seen_.get();
-  for (const RawEntry& e : entries) {
-    const auto* p = reinterpret_cast<const uint8_t*>(e.line.data());
-    if (avx2_) {
-      MarkTrigramsAvx2(p, e.line.size(), seen);
-    } else {
-      MarkTrigrams(p, 0, e.line.size(), seen);
-    }
+void TrigramCollector::Add(std::string_view line) {
+  const auto* p = reinterpret_cast<const uint8_t*>(line.data());
+  if (avx2_) {
+    MarkTrigramsAvx2(p, line.size(), seen_.get());
+  } else {
+    MarkTrigrams(p, 0, line.size(), seen_.get());
   }
+}
+
+void TrigramCollector::Collect(std::span<const RawEntry> entries, std::vector<uint16_t>& out) {
+  for (const RawEntry& e : entries) Add(e.line);
+  Finish(out);
+}
+
+void TrigramCollector::Finish(std::vector<uint16_t>& out) {
+  uint8_t* seen = seen_.get();
   // Gather the flagged hashes in order without a branch per flag (each is 0 or 1), then
   // clear the flags.
   out.resize(kHashes);

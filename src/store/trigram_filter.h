@@ -49,6 +49,11 @@ class TrigramCollector {
   explicit TrigramCollector(bool simd = true);
   // `out` = the sorted distinct hashes of the lines of `entries`.
   void Collect(std::span<const RawEntry> entries, std::vector<uint16_t>& out);
+  // The same in steps: Add each line of a section (best while its bytes are in the cache:
+  // EncodeSection adds each line right after copying it), then Finish: `out` = the sorted
+  // distinct hashes of the lines added since the last Finish.
+  void Add(std::string_view line);
+  void Finish(std::vector<uint16_t>& out);
 
  private:
   std::unique_ptr<uint8_t[]> seen_;  // a flag per hash, all zero between calls

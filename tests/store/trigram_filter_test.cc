@@ -144,5 +144,33 @@ TEST(TrigramFilterTest, PortableAndSimdLoopsAgree) {
   }
 }
 
+// The hashes a section's compressor collects while it encodes the lines (what the store
+// writes) are the ones Collect finds in them, section after section with one collector.
+TEST(TrigramFilterTest, CollectedWhileEncodingAsByCollect) {
+  std::mt19937 rng(7);
+  SectionCompressor compressor(1);
+  TrigramCollector while_encoding, separately;
+  const std::string base = R"({"ClientAddr":"192.168.1.32:30784","RequestPath":"/api/firstfactor","Duration":22959588})";
+  for (int section = 0; section < 3; ++section) {
+    std::vector<std::string> lines;
+    for (int i = 0; i < 50 + 40 * section; ++i) {
+      std::string l = base.substr(0, rng() % base.size());
+      for (int k = 0; k < 3; ++k) {
+        if (!l.empty()) l[rng() % l.size()] = static_cast<char>(rng() % 256);
+      }
+      lines.push_back(std::move(l));
+    }
+    std::vector<RawEntry> raw;
+    for (const std::string& l : lines) raw.push_back(RawEntry{0, l, {}});
+    std::string frame;
+    uint64_t raw_bytes = 0;
+    std::vector<uint16_t> got, want;
+    ASSERT_TRUE(compressor.Compress(raw, frame, raw_bytes, &while_encoding, &got).ok());
+    separately.Collect(raw, want);
+    EXPECT_GT(want.size(), 100u);
+    EXPECT_EQ(got, want) << section;
+  }
+}
+
 }  // namespace
 }  // namespace remediator::store
