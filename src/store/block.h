@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -13,6 +14,7 @@
 #include "core/status.h"
 #include "store/checkpoint.h"
 #include "store/file_util.h"
+#include "store/mapped_file.h"
 #include "store/section.h"
 
 namespace remediator::store {
@@ -75,7 +77,8 @@ class BlockWriter {
   std::string raw_, compressed_, frame_;
 };
 
-// An open, immutable block file. Thread-safe (reads use pread). The file may be unlinked
+// An open, immutable block file. Thread-safe (sections are read from a map of the file,
+// made at the first read; pread when it cannot be mapped). The file may be unlinked
 // (retention) while readers still hold it.
 class BlockFile {
  public:
@@ -103,8 +106,13 @@ class BlockFile {
   Result<Section> ReadSection(size_t i, SectionDecompressor& decompressor) const;
 
  private:
+  // The frame of section i: a view of the map, or read into `buffer`.
+  Result<std::string_view> SectionFrame(size_t i, std::string& buffer) const;
+
   std::string path_;
   std::unique_ptr<ReadFile> file_;
+  mutable std::once_flag map_once_;
+  mutable std::unique_ptr<MappedFile> map_;  // null: not mapped (pread)
   BlockIndex index_;
   uint64_t file_size_ = 0;
   uint64_t raw_bytes_ = 0;
