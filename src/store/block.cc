@@ -231,7 +231,7 @@ Result<std::string_view> BlockFile::SectionFrame(size_t i, std::string& buffer) 
   // A query reads thousands of ~10 KB frames: viewing them in a map of the (page-cached)
   // file saves a pread syscall and a copy each.
   std::call_once(map_once_, [this] {
-    auto mapped = MappedFile::Open(path_, file_size_);
+    auto mapped = MappedFile::Map(file_->fd(), file_size_, path_);  // the file checked at Open
     if (mapped.ok()) map_ = std::move(mapped).value();
   });
   const SectionMeta& m = index_.sections[i];

@@ -31,7 +31,6 @@ class AppendFile {
   void Close();
   bool is_open() const { return fd_ >= 0; }
   uint64_t size() const { return size_; }
-  const std::string& path() const { return path_; }
 
  private:
   int fd_ = -1;
@@ -57,6 +56,8 @@ class ReadFile {
   // Reads exactly n bytes at offset into out.
   Status ReadAt(uint64_t offset, size_t n, std::string& out) const;
   uint64_t size() const { return size_; }
+  // The descriptor, e.g. to map the file (it stays owned by this object).
+  int fd() const { return fd_; }
 
  private:
   ReadFile(int fd, uint64_t size, std::string path) : fd_(fd), size_(size), path_(std::move(path)) {}

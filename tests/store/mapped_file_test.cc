@@ -2,6 +2,9 @@
 // unlinked (retention deleting a block a query holds), and maps an empty file as empty.
 #include "store/mapped_file.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <fstream>
 #include <string>
@@ -33,6 +36,24 @@ TEST(MappedFileTest, ViewsBytesAndOutlivesUnlink) {
     }
   }
   EXPECT_FALSE(MappedFile::Open(dir.path() + "/missing", 10).ok());
+}
+
+// A block read from a descriptor held since it was opened maps that file, even when its
+// path now names another, shorter one (mapping by path would fault past the new file's end).
+TEST(MappedFileTest, MapsTheDescriptorsFileNotThePathsCurrentOne) {
+  testing::TempDir dir;
+  const std::string path = dir.path() + "/block";
+  const std::string original = std::string(10000, 'b') + "end";
+  std::ofstream(path, std::ios::binary) << original;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(std::remove(path.c_str()), 0);
+  std::ofstream(path, std::ios::binary) << "short";
+  auto mapped = MappedFile::Map(fd, original.size(), path);
+  ::close(fd);
+  ASSERT_TRUE(mapped.ok()) << mapped.status().ToString();
+  EXPECT_EQ((*mapped)->View(0, original.size()), original);
+  EXPECT_FALSE(MappedFile::Map(-1, 10, path).ok());
 }
 
 }  // namespace
