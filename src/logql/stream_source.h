@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -50,6 +51,12 @@ struct StreamSelection {
   // A hint from the query's leading `|=` line filters: the consumer drops every entry whose
   // line lacks one of these strings, so a source may leave such entries out (it need not).
   std::vector<std::string> line_contains;
+  // A hint from a metric query that reads each line only through one leading `| json` stage
+  // without parameters and uses only these of the labels it extracts (Split copies it): a
+  // source may hand, instead of a line that is a JSON object, a JSON object of just the members
+  // whose keys JsonKeyMayYield accepts, in their order, keys and values as written
+  // (json_projection.h). nullopt: no hint, lines must be whole.
+  std::optional<std::vector<std::string>> json_labels;
 };
 
 class StreamSource {
