@@ -135,6 +135,40 @@ bool IsUnwrapOp(RangeOp op) {
   return false;
 }
 
+// The labels a source may cut JSON lines down to (StreamSelection::json_labels): set only when
+// the range function does not read the line (counts, rate, absent, unwrapped values), the
+// pipeline reads each line only through one leading `| json` without parameters and then only
+// touches labels (label filters, drop, keep, label_format renames), and the labels it uses
+// are known (hints.needed). nullopt otherwise: lines must be whole.
+std::optional<std::vector<std::string>> JsonProjectionLabels(const syntax::RangeAggregationExpr& e,
+                                                             const log::LabelHints& hints) {
+  if (!hints.needed) return std::nullopt;
+  // Unwrapped functions read a label; of the others only these ignore the line (bytes_* read
+  // its length).
+  bool line_unread = e.op == RangeOp::kCountOverTime || e.op == RangeOp::kRate || e.op == RangeOp::kAbsentOverTime;
+  if (!IsUnwrapOp(e.op) && !line_unread) return std::nullopt;
+  const std::vector<syntax::Stage>& stages = e.range.selector.pipeline;
+  if (stages.empty()) return std::nullopt;
+  const auto* json = std::get_if<syntax::JsonParser>(&stages.front().node);
+  if (json == nullptr || !json->params.empty()) return std::nullopt;
+  for (size_t i = 1; i < stages.size(); ++i) {
+    const auto& node = stages[i].node;
+    if (std::holds_alternative<syntax::LabelFilter>(node) || std::holds_alternative<syntax::DropLabels>(node) ||
+        std::holds_alternative<syntax::KeepLabels>(node)) {
+      continue;
+    }
+    if (const auto* lf = std::get_if<syntax::LabelFormat>(&node)) {
+      // A template may read __line__ (or any label): only plain renames.
+      for (const syntax::LabelFormatItem& item : lf->items) {
+        if (item.is_template) return std::nullopt;
+      }
+      continue;
+    }
+    return std::nullopt;  // a line filter, another parser, line_format, decolorize
+  }
+  return std::vector<std::string>(hints.needed->begin(), hints.needed->end());
+}
+
 // How an entry's final labels become its series' labels.
 struct LabelShaper {
   std::string exclude;  // the unwrapped label
@@ -464,7 +498,6 @@ Result<StepValue> EvalRangeAggregation(const syntax::RangeAggregationExpr& e, co
       post.push_back(std::move(*s));
     }
   }
-  (void)IsUnwrapOp;
   LabelShaper shaper;
   if (e.range.unwrap) shaper.exclude = e.range.unwrap->label;
   shaper.grouping = e.grouping;
@@ -485,6 +518,9 @@ Result<StepValue> EvalRangeAggregation(const syntax::RangeAggregationExpr& e, co
   // The `|= "literal"` filters every counted line passes: a source may skip what cannot
   // contain them (the store skips sections unread).
   whole.line_contains = log::RequiredLineLiterals(e.range.selector.pipeline);
+  // A query that reads only a few JSON members: a source may hand just those (the store
+  // decompresses only their columns).
+  whole.json_labels = JsonProjectionLabels(e, hints);
   // Parts in order: worker i's entries come before worker i + 1's (in time, or in file order
   // for the file source; unordered series are sorted stably below).
   std::vector<StreamSelection> sels = source.Split(whole, std::max(1, options.parallelism));

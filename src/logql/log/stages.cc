@@ -1,5 +1,6 @@
 // The stage implementations and Pipeline::Compile.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <memory>
@@ -184,29 +185,86 @@ std::string_view JsonHitValue(std::string_view line, const JsonHit& h, std::stri
   return scratch;
 }
 
+bool IsJsonWs(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// A wanted name the direct path may look for as written: [A-Za-z0-9]+, not starting with a
+// digit. A key that needs sanitizing yields a name with '_' (every byte it replaces becomes
+// one, a leading digit gets one), so such a name can come only from the key itself, or from
+// the key padded with whitespace or escaped, which the direct path checks for.
+bool IsDirectName(std::string_view w) {
+  if (w.empty() || (w[0] >= '0' && w[0] <= '9')) return false;
+  for (char c : w) {
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) return false;
+  }
+  return true;
+}
+
+// A JSON scalar token as the general scan accepts it (a number, true, false, null).
+bool IsScalarToken(std::string_view t) {
+  return (t[0] >= '0' && t[0] <= '9') || t[0] == '-' || t == "true" || t == "false" || t == "null";
+}
+
+// The bytes that end a scalar token (as json::ScanValue ends it): , } ] and whitespace.
+constexpr std::array<bool, 256> kTokenEnd = [] {
+  std::array<bool, 256> a{};
+  for (unsigned char c : {',', '}', ']', ' ', '\t', '\n', '\r'}) a[c] = true;
+  return a;
+}();
+
+// The end of the scalar token at d[p] (before `e`).
+size_t ScalarEnd(const char* d, size_t p, size_t e) {
+  while (p < e && !kTokenEnd[static_cast<unsigned char>(d[p])]) ++p;
+  return p;
+}
+
+// Whether the object at d[b] may have a key with a backslash before d[end] (<= e, the
+// object's end). In valid JSON every backslash is in a string; from a string's first one,
+// stepping over escapes reaches the string's closing quote, and a key's is followed by ':'.
+bool HasEscapedKey(const char* d, size_t b, size_t end, size_t e) {
+  size_t i = b;
+  while (i < end) {
+    const void* m = std::memchr(d + i, '\\', end - i);
+    if (m == nullptr) return false;
+    size_t k = static_cast<size_t>(static_cast<const char*>(m) - d);
+    while (k < e && d[k] != '"') k += d[k] == '\\' ? 2 : 1;
+    if (k >= e) return true;  // not valid JSON: the scan decides
+    size_t t = k + 1;
+    while (t < e && IsJsonWs(d[t])) ++t;
+    if (t < e && d[t] == ':') return true;
+    i = k + 1;
+  }
+  return false;
+}
+
+// `| json` without parameters. With hints, three paths of one meaning, so that for a valid
+// JSON object the labels set never depend on members that yield no wanted name (the store may
+// hand only the others, see logql/json_projection.h): each wanted name takes the value of the
+// first member naming it (first value wins), null and array values name nothing, and the scan
+// stops once every wanted name was found.
 class JsonParserStage final : public Stage {
  public:
   explicit JsonParserStage(const LabelHints& hints) : hints_(hints) {
-    if (hints_.needed) {
-      for (const std::string& n : *hints_.needed) {
-        wanted_.push_back(n);
-        if (n.size() > 10 && n.ends_with("_extracted")) wanted_.push_back(n.substr(0, n.size() - 10));
-      }
-      direct_ok_ = wanted_.size() <= 8;
-      for (const std::string& w : wanted_) {
-        std::string pat = "\"";
-        pat += w;
-        pat += '"';
-        direct_.push_back(DirectKey{w, SubstringSearcher(pat), w.find('_') != std::string::npos});
-      }
+    if (!hints_.needed) return;
+    auto add = [&](std::string name) {
+      if (std::find(wanted_.begin(), wanted_.end(), name) == wanted_.end()) wanted_.push_back(std::move(name));
+    };
+    for (const std::string& n : *hints_.needed) {
+      add(n);
+      if (n.size() > 10 && n.ends_with("_extracted")) add(n.substr(0, n.size() - 10));
+    }
+    if (wanted_.size() <= 64) all_found_ = wanted_.size() == 64 ? ~uint64_t{0} : (uint64_t{1} << wanted_.size()) - 1;
+    direct_ok_ = !wanted_.empty() && wanted_.size() <= 8;
+    for (const std::string& w : wanted_) direct_ok_ = direct_ok_ && IsDirectName(w);
+    if (direct_ok_) {
+      for (const std::string& w : wanted_) direct_.push_back(DirectKey{w, SubstringSearcher(w)});
     }
   }
 
   bool Process(int64_t, std::string_view& line, LabelsBuilder& lbs, LineScratch&) const override {
     if (hints_.needed && hints_.needed->empty()) return true;  // no label is used: Loki skips parsing
-    if (hints_.needed && direct_ok_ && ProcessDirect(line, lbs)) return true;
-    if (hints_.needed && ProcessFlat(line, lbs)) return true;
-    State st{lbs, {}, {}, {}, 0};
+    if (direct_ok_ && ProcessDirect(line, lbs)) return true;
+    if (hints_.needed && all_found_ != 0 && ProcessFlat(line, lbs)) return true;
+    State st{lbs, {}, {}, {}, 0, false};
     size_t p = json::SkipWs(line, 0);
     const char* err = nullptr;
     if (p >= line.size() || line[p] != '{') {
@@ -229,9 +287,26 @@ class JsonParserStage final : public Stage {
     std::string prefix;
     std::string value;
     std::string tmp;
-    size_t found = 0;
+    uint64_t found = 0;  // bit i: wanted_[i] was found
     bool done = false;
   };
+
+  // The index in wanted_ of a (sanitized) name, or -1.
+  int WantedIndex(std::string_view name) const {
+    for (size_t i = 0; i < wanted_.size(); ++i) {
+      if (wanted_[i] == name) return static_cast<int>(i);
+    }
+    return -1;
+  }
+
+  // Whether a nested object whose members are named `prefix`_... can yield a wanted name.
+  bool MayYield(std::string_view prefix) const {
+    if (!hints_.needed || prefix.empty()) return true;
+    for (const std::string& w : wanted_) {
+      if (w.size() > prefix.size() && w[prefix.size()] == '_' && w.compare(0, prefix.size(), prefix) == 0) return true;
+    }
+    return false;
+  }
 
   // Parses the object at line[p] == '{'; returns the position after it or npos.
   size_t ParseObject(std::string_view line, size_t p, State& st, const char*& err, int depth) const {
@@ -270,7 +345,7 @@ class JsonParserStage final : public Stage {
       st.prefix.resize(prefix_len);
       if (prefix_len > 0) st.prefix += '_';
       AppendSanitizedKey(st.prefix, key, prefix_len == 0);
-      if (line[p] == '{') {
+      if (line[p] == '{' && (depth <= 64 || MayYield(st.prefix))) {
         if (depth > 64) {
           err = json::kMalformedJson.data();
           return std::string_view::npos;
@@ -278,6 +353,7 @@ class JsonParserStage final : public Stage {
         p = ParseObject(line, p, st, err, depth + 1);
         if (p == std::string_view::npos || st.done) return p;
       } else {
+        // A scalar, an array, or an object too deep to walk that names nothing wanted.
         size_t vend = 0;
         json::Type type;
         const char* verr = nullptr;
@@ -285,8 +361,9 @@ class JsonParserStage final : public Stage {
           err = verr;
           return std::string_view::npos;
         }
-        if (type != json::Type::kNull && type != json::Type::kArray && !st.prefix.empty() &&
-            Wanted(hints_, st.prefix)) {
+        int idx = hints_.needed ? WantedIndex(st.prefix) : 0;
+        if (type != json::Type::kNull && type != json::Type::kArray && type != json::Type::kObject &&
+            !st.prefix.empty() && idx >= 0) {
           std::string_view v;
           if (type == json::Type::kString) {
             std::string_view body = line.substr(p + 1, vend - p - 2);
@@ -301,10 +378,10 @@ class JsonParserStage final : public Stage {
             v = line.substr(p, vend - p);
           }
           SetParsed(st.lbs, st.prefix, v, st.tmp);
-          if (hints_.needed) {
-            ++st.found;
-            if (st.found >= hints_.needed->size()) {
-              st.done = true;  // every wanted label found: stop early, like Loki
+          if (hints_.needed && all_found_ != 0) {
+            st.found |= uint64_t{1} << idx;
+            if (st.found == all_found_) {
+              st.done = true;  // every wanted name found: later members change nothing
               return vend;
             }
           }
@@ -329,11 +406,10 @@ class JsonParserStage final : public Stage {
     }
   }
 
-  // The wanted name a raw top-level key stands for, or nullptr.
-  const std::string* WantedKey(std::string_view key, std::string& tmp) const {
-    for (const std::string& w : wanted_) {
-      if (w.size() == key.size() && std::memcmp(w.data(), key.data(), key.size()) == 0) return &w;
-    }
+  // The index in wanted_ of the name a raw top-level key (without escapes) stands for, or -1.
+  int WantedKey(std::string_view key, std::string& tmp) const {
+    int i = WantedIndex(key);
+    if (i >= 0) return i;
     bool clean = true;
     for (char c : key) {
       if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) {
@@ -341,46 +417,43 @@ class JsonParserStage final : public Stage {
         break;
       }
     }
-    if (clean && !(key.size() > 0 && key[0] >= '0' && key[0] <= '9')) return nullptr;
+    if (clean && !(key.size() > 0 && key[0] >= '0' && key[0] <= '9')) return -1;
     tmp.clear();
     AppendSanitizedKey(tmp, key, true);
-    for (const std::string& w : wanted_) {
-      if (w == tmp) return &w;
-    }
-    return nullptr;
+    return WantedIndex(tmp);
   }
 
-  // The fast path for a flat object when only a few labels are wanted: compares raw keys,
-  // skips unwanted values, stops once every wanted label is found (as Loki does). Returns
-  // false, having set nothing, when the line needs the general parser (a nested object, an
-  // escaped key, a malformed line).
+  // The fast path for a flat object: compares raw keys, skips unwanted values, stops once
+  // every wanted name is found. Returns false, having set nothing, when the line needs the
+  // general parser (a nested object, an escaped key, a malformed line).
   bool ProcessFlat(std::string_view line, LabelsBuilder& lbs) const {
-    size_t p = json::SkipWs(line, 0);
-    if (p >= line.size() || line[p] != '{') return false;
+    const size_t n = line.size();
+    const char* d = line.data();
+    size_t p = 0;
+    while (p < n && IsJsonWs(d[p])) ++p;
+    if (p >= n || d[p] != '{') return false;
     ++p;
-    size_t found = 0;
+    uint64_t found = 0;
     JsonHit hits[8];
     size_t nhits = 0;
     std::string tmp;
-    const size_t n = line.size();
-    const char* d = line.data();
-    while (true) {
-      while (p < n && (d[p] == ' ' || d[p] == '\t')) ++p;
+    for (bool first = true;; first = false) {
+      while (p < n && IsJsonWs(d[p])) ++p;
       if (p >= n) return false;
-      if (d[p] == '}') break;
+      if (d[p] == '}' && first) break;
       if (d[p] != '"') return false;
       const char* q = static_cast<const char*>(std::memchr(d + p + 1, '"', n - p - 1));
       if (q == nullptr) return false;
       size_t qe = static_cast<size_t>(q - d);
-      if (d[qe - 1] == '\\') return false;
       std::string_view key(d + p + 1, qe - p - 1);
+      if (std::memchr(key.data(), '\\', key.size()) != nullptr) return false;  // unescaped first
       p = qe + 1;
-      while (p < n && d[p] == ' ') ++p;
+      while (p < n && IsJsonWs(d[p])) ++p;
       if (p >= n || d[p] != ':') return false;
       ++p;
-      while (p < n && d[p] == ' ') ++p;
+      while (p < n && IsJsonWs(d[p])) ++p;
       if (p >= n) return false;
-      const std::string* w = WantedKey(key, tmp);
+      int w = WantedKey(key, tmp);
       char c = d[p];
       size_t vs = p, ve;
       bool is_string = false, escaped = false;
@@ -392,19 +465,20 @@ class JsonParserStage final : public Stage {
         json::Type t;
         const char* err = nullptr;
         if (!json::ScanValue(line, p, ve, t, err)) return false;
-        w = nullptr;  // arrays are skipped
+        w = -1;  // arrays are skipped
       } else {
-        ve = p;
-        while (ve < n && d[ve] != ',' && d[ve] != '}' && d[ve] != ' ') ++ve;
-        if (ve == p) return false;
-        if (std::string_view(d + p, ve - p) == "null") w = nullptr;
+        ve = ScalarEnd(d, p, n);
+        if (ve == p || !IsScalarToken(std::string_view(d + p, ve - p))) return false;
+        if (std::string_view(d + p, ve - p) == "null") w = -1;
       }
-      if (w != nullptr && nhits < 8) {
-        hits[nhits++] = JsonHit{w, vs, ve, is_string, escaped};
-        if (++found >= wanted_.size() || found >= hints_.needed->size()) break;
+      if (w >= 0 && (found & (uint64_t{1} << w)) == 0) {  // a later duplicate changes nothing
+        if (nhits == 8) return false;
+        hits[nhits++] = JsonHit{&wanted_[static_cast<size_t>(w)], vs, ve, is_string, escaped};
+        found |= uint64_t{1} << w;
+        if (found == all_found_) break;
       }
       p = ve;
-      while (p < n && d[p] == ' ') ++p;
+      while (p < n && IsJsonWs(d[p])) ++p;
       if (p >= n) return false;
       if (d[p] == ',') {
         ++p;
@@ -421,62 +495,67 @@ class JsonParserStage final : public Stage {
     return true;
   }
 
-  // The fastest path, for a flat object (no '{' after the first byte): finds each wanted
-  // key with a SIMD substring search. A `"key"` preceded by ',' or '{' is a real top-level
-  // key: inside a string every quote is escaped. Returns false (having set nothing) when
-  // the general scan is needed.
+  // The fastest path, for a flat object (no '{' after the first byte) when every wanted name
+  // is plain (IsDirectName): finds each name with a SIMD substring search. `"name"` preceded
+  // by ',' or '{' and followed by ':' is a top-level key (inside a string every quote is
+  // escaped). Returns false (having set nothing) when the general scan is needed: the name
+  // next to whitespace inside quotes (maybe a padded key, which names it too) or a key with
+  // an escape.
   bool ProcessDirect(std::string_view line, LabelsBuilder& lbs) const {
     const char* d = line.data();
     size_t n = line.size();
     size_t b = 0;
-    while (b < n && (d[b] == ' ' || d[b] == '\t')) ++b;
+    while (b < n && IsJsonWs(d[b])) ++b;
     size_t e = n;
-    while (e > b && (d[e - 1] == ' ' || d[e - 1] == '\t' || d[e - 1] == '\r')) --e;
+    while (e > b && IsJsonWs(d[e - 1])) --e;
     if (e - b < 2 || d[b] != '{' || d[e - 1] != '}') return false;
-    if (std::memchr(d + b + 1, '{', e - b - 1) != nullptr) return false;
     JsonHit hits[8];
     size_t nhits = 0;
+    // Only members before each name's first key can change its value: the checks for nested
+    // objects and escaped keys cover the line up to the last of them (all of it when a name
+    // is missing).
+    size_t checked_end = b + 1;
     for (const DirectKey& k : direct_) {
-      size_t from = b;
+      bool hit = false;
       size_t at;
-      bool got = false;
-      while ((at = k.search.Find(line, from)) != std::string_view::npos && at < e) {
-        size_t q = at;
-        while (q > b && (d[q - 1] == ' ' || d[q - 1] == '\t')) --q;
-        size_t p = at + k.name.size() + 2;
-        if (q > b && (d[q - 1] == ',' || d[q - 1] == '{')) {
-          while (p < e && d[p] == ' ') ++p;
-          if (p < e && d[p] == ':') {
-            ++p;
-            while (p < e && d[p] == ' ') ++p;
-            if (p >= e) return false;
-            size_t ve;
-            bool is_string = false, escaped = false;
-            if (d[p] == '"') {
-              if (!json::ScanString(line, p, ve, escaped)) return false;
-              is_string = true;
-            } else if (d[p] == '[') {
-              got = true;  // arrays are skipped
-              break;
-            } else {
-              ve = p;
-              while (ve < e && d[ve] != ',' && d[ve] != '}' && d[ve] != ' ') ++ve;
-              if (ve == p) return false;
-              if (std::string_view(d + p, ve - p) == "null") {
-                got = true;
-                break;
-              }
-            }
-            hits[nhits++] = JsonHit{&k.name, p, ve, is_string, escaped};
-            got = true;
-            break;
-          }
-        }
+      size_t from = b + 1;
+      while ((at = k.search.Find(line, from)) != std::string_view::npos && at + k.name.size() < e) {
+        size_t end = at + k.name.size();
         from = at + 1;
+        char before = d[at - 1], after = d[end];
+        bool bq = before == '"', aq = after == '"';
+        if (!(bq || IsJsonWs(before)) || !(aq || IsJsonWs(after))) continue;  // inside a longer word
+        if (!bq || !aq) return false;  // maybe a key padded with whitespace
+        size_t q = at - 1;
+        while (q > b && IsJsonWs(d[q - 1])) --q;
+        if (!(q > b && (d[q - 1] == ',' || d[q - 1] == '{'))) continue;
+        size_t p = end + 1;
+        while (p < e && IsJsonWs(d[p])) ++p;
+        if (p >= e || d[p] != ':') continue;
+        ++p;
+        while (p < e && IsJsonWs(d[p])) ++p;
+        if (p >= e) return false;
+        size_t ve;
+        bool is_string = false, escaped = false;
+        if (d[p] == '"') {
+          if (!json::ScanString(line, p, ve, escaped)) return false;
+          is_string = true;
+        } else if (d[p] == '[') {
+          continue;  // arrays name nothing: a later member may
+        } else {
+          ve = ScalarEnd(d, p, e);
+          if (ve == p || !IsScalarToken(std::string_view(d + p, ve - p))) return false;
+          if (std::string_view(d + p, ve - p) == "null") continue;  // names nothing: a later member may
+        }
+        hits[nhits++] = JsonHit{&k.name, p, ve, is_string, escaped};
+        hit = true;
+        checked_end = std::max(checked_end, at);
+        break;
       }
-      // A wanted name with '_' may come from a key that needs sanitizing ("a-b"): scan.
-      if (!got && k.may_be_sanitized) return false;
+      if (!hit) checked_end = e;
     }
+    if (std::memchr(d + b + 1, '{', checked_end - b - 1) != nullptr) return false;
+    if (HasEscapedKey(d, b, checked_end, e)) return false;
     std::string tmp, value;
     for (size_t i = 0; i < nhits; ++i) {
       const JsonHit& h = hits[i];
@@ -488,10 +567,10 @@ class JsonParserStage final : public Stage {
   struct DirectKey {
     std::string name;
     SubstringSearcher search;
-    bool may_be_sanitized;
   };
   LabelHints hints_;
-  std::vector<std::string> wanted_;
+  std::vector<std::string> wanted_;  // the names the json stage may set that are used
+  uint64_t all_found_ = 0;           // the found bits of all of wanted_; 0: more than 64
   std::vector<DirectKey> direct_;
   bool direct_ok_ = false;
 };
