@@ -187,6 +187,8 @@ std::string_view JsonHitValue(std::string_view line, const JsonHit& h, std::stri
 
 bool IsJsonWs(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
+bool IsAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+
 // A wanted name the direct path may look for as written: [A-Za-z0-9]+, not starting with a
 // digit. A key that needs sanitizing yields a name with '_' (every byte it replaces becomes
 // one, a leading digit gets one), so such a name can come only from the key itself, or from
@@ -194,9 +196,22 @@ bool IsJsonWs(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; 
 bool IsDirectName(std::string_view w) {
   if (w.empty() || (w[0] >= '0' && w[0] <= '9')) return false;
   for (char c : w) {
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) return false;
+    if (!IsAlnum(c)) return false;
   }
   return true;
+}
+
+// The longest run of [A-Za-z0-9] in a name ("error" in "__error__").
+std::string_view LongestAlnumRun(std::string_view w) {
+  std::string_view best;
+  size_t i = 0;
+  while (i < w.size()) {
+    size_t j = i;
+    while (j < w.size() && IsAlnum(w[j])) ++j;
+    if (j - i > best.size()) best = w.substr(i, j - i);
+    i = j + 1;
+  }
+  return best;
 }
 
 // A JSON scalar token as the general scan accepts it (a number, true, false, null).
@@ -254,10 +269,19 @@ class JsonParserStage final : public Stage {
     }
     if (wanted_.size() <= 64) all_found_ = wanted_.size() == 64 ? ~uint64_t{0} : (uint64_t{1} << wanted_.size()) - 1;
     direct_ok_ = !wanted_.empty() && wanted_.size() <= 8;
-    for (const std::string& w : wanted_) direct_ok_ = direct_ok_ && IsDirectName(w);
-    if (direct_ok_) {
-      for (const std::string& w : wanted_) direct_.push_back(DirectKey{w, SubstringSearcher(w)});
+    for (const std::string& w : wanted_) {
+      if (IsDirectName(w)) {
+        direct_.push_back(DirectKey{w, SubstringSearcher(w), false});
+        continue;
+      }
+      // A name with '_' ("__error__", "request_User_Agent") may come from a key that needs
+      // sanitizing ("request_User-Agent"), but every key naming it holds its letters and
+      // digits as written: a line without its longest run of them has no such key.
+      std::string_view run = LongestAlnumRun(w);
+      if (run.empty()) direct_ok_ = false;
+      direct_.push_back(DirectKey{w, SubstringSearcher(run), true});
     }
+    if (!direct_ok_) direct_.clear();
   }
 
   bool Process(int64_t, std::string_view& line, LabelsBuilder& lbs, LineScratch&) const override {
@@ -516,6 +540,11 @@ class JsonParserStage final : public Stage {
     // is missing).
     size_t checked_end = b + 1;
     for (const DirectKey& k : direct_) {
+      if (k.absent_only) {
+        if (k.search.Find(line, b + 1) != std::string_view::npos) return false;
+        checked_end = e;  // an escaped key anywhere might name it
+        continue;
+      }
       bool hit = false;
       size_t at;
       size_t from = b + 1;
@@ -566,7 +595,8 @@ class JsonParserStage final : public Stage {
 
   struct DirectKey {
     std::string name;
-    SubstringSearcher search;
+    SubstringSearcher search;  // for the name, or with `absent_only` for its LongestAlnumRun
+    bool absent_only;          // the direct path handles only lines without the name
   };
   LabelHints hints_;
   std::vector<std::string> wanted_;  // the names the json stage may set that are used

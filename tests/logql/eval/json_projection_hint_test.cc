@@ -144,6 +144,8 @@ const char* const kLines[] = {
     R"j({"Service\u004eame":"escaped","msg":"{","DownstreamStatus":500,"Duration":11})j",
     "{\"DownstreamStatus\":500\t,\"Duration\":12 ,\"msg\":\"{\",\"ServiceName\":\"tabs\"}",
     R"j({"ServiceName":null,"ServiceName":"after-null","Duration":[1],"Duration":13,"DownstreamStatus":500,"x":{"y":1}})j",
+    R"j({"--error--":"dashes","ServiceName":"error-key","DownstreamStatus":500,"Duration":15})j",
+    R"j({"__error__":"literal","ServiceName":"error-key","DownstreamStatus":500,"Duration":16})j",
     R"j({"job_extracted":"literal","job":"other2","DownstreamStatus":500,"meta":{"z":1},"ServiceName":"extracted"})j",
 };
 
@@ -226,6 +228,7 @@ TEST_F(JsonProjectionHint, SameAnswersWithProjectedLines) {
        V{"DownstreamStatus", "Duration", "ServiceName"}},
       {"sum by (deep_a_b_c) (absent_over_time(SEL | json [10m]))", V{"deep_a_b_c"}},
       {"sum by (job_extracted) (count_over_time(SEL | json [10m]))", V{"job_extracted"}},
+      {"sum by (ServiceName) (count_over_time(SEL | json | __error__!=\"\" [10m]))", V{"ServiceName", "__error__"}},
       // More names than the fast paths take.
       {"sum by (ClientAddr, ClientHost, DownstreamStatus, Duration, RequestMethod, RequestPath, ServiceName, level, "
        "msg, time) (count_over_time(SEL | json [10m]))",
