@@ -11,67 +11,19 @@
 #include "core/clock.h"
 #include "logql/eval/engine.h"
 #include "logql/json_projection.h"
-#include "logql/log/json_scan.h"
 #include "logql/source/memory_source.h"
+#include "logql/json_projection_util.h"
 #include "logql/same_answer.h"
 
 namespace remediator::logql {
 namespace {
-
-namespace json = log::json;
-
-// The projection of `line` to the members whose keys `labels` may use, compact; false when
-// the line is not one JSON object this simple splitter reads (then it stays whole).
-bool Project(std::string_view line, const std::vector<std::string>& labels, std::string& out) {
-  out = "{";
-  size_t p = json::SkipWs(line, 0);
-  if (p >= line.size() || line[p] != '{') return false;
-  p = json::SkipWs(line, p + 1);
-  bool first = true;
-  if (p < line.size() && line[p] == '}') {
-    ++p;
-  } else {
-    while (true) {
-      size_t kend = 0;
-      bool kesc = false;
-      if (p >= line.size() || line[p] != '"' || !json::ScanString(line, p, kend, kesc)) return false;
-      std::string_view key = line.substr(p + 1, kend - p - 2);
-      p = json::SkipWs(line, kend);
-      if (p >= line.size() || line[p] != ':') return false;
-      p = json::SkipWs(line, p + 1);
-      size_t vend = 0;
-      json::Type type;
-      const char* err = nullptr;
-      if (!json::ScanValue(line, p, vend, type, err)) return false;
-      if (JsonKeyMayYield(key, labels)) {
-        if (!first) out += ',';
-        first = false;
-        out += '"';
-        out += key;
-        out += "\":";
-        out += line.substr(p, vend - p);
-      }
-      p = json::SkipWs(line, vend);
-      if (p >= line.size()) return false;
-      if (line[p] == '}') {
-        ++p;
-        break;
-      }
-      if (line[p] != ',') return false;
-      p = json::SkipWs(line, p + 1);
-    }
-  }
-  if (json::SkipWs(line, p) != line.size()) return false;
-  out += '}';
-  return true;
-}
 
 class ProjectingCursor final : public EntryCursor {
  public:
   ProjectingCursor(EntryCursor& inner, const std::vector<std::string>& labels) : inner_(inner), labels_(labels) {}
   bool Next(EntryView& out) override {
     if (!inner_.Next(out)) return false;
-    if (Project(out.line, labels_, buf_)) out.line = buf_;
+    if (testing::ProjectJsonLine(out.line, labels_, buf_)) out.line = buf_;
     return true;
   }
 
@@ -113,13 +65,13 @@ class ProjectingSource final : public StreamSource {
 
 TEST(JsonProjectionSplitter, KeepsAcceptedMembersInOrder) {
   std::string out;
-  ASSERT_TRUE(Project(R"( {"a": 1, "b" :{"c":[1,{"d":2}]}, "x":"y", "a":"2" } )", {"a", "b_c"}, out));
+  ASSERT_TRUE(testing::ProjectJsonLine(R"( {"a": 1, "b" :{"c":[1,{"d":2}]}, "x":"y", "a":"2" } )", {"a", "b_c"}, out));
   EXPECT_EQ(out, R"({"a":1,"b":{"c":[1,{"d":2}]},"a":"2"})");
-  ASSERT_TRUE(Project("{}", {"a"}, out));
+  ASSERT_TRUE(testing::ProjectJsonLine("{}", {"a"}, out));
   EXPECT_EQ(out, "{}");
-  EXPECT_FALSE(Project(R"({"a":1,"b":)", {"a"}, out));
-  EXPECT_FALSE(Project("GET /x 500", {"a"}, out));
-  EXPECT_FALSE(Project(R"({"a":1} x)", {"a"}, out));
+  EXPECT_FALSE(testing::ProjectJsonLine(R"({"a":1,"b":)", {"a"}, out));
+  EXPECT_FALSE(testing::ProjectJsonLine("GET /x 500", {"a"}, out));
+  EXPECT_FALSE(testing::ProjectJsonLine(R"({"a":1} x)", {"a"}, out));
 }
 
 const int64_t kT0 = 1767272400LL * kNanosPerSecond;
