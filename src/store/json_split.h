@@ -38,7 +38,17 @@ struct JsonMember {
 // - literals exactly true, false, null; objects and arrays nested at most kMaxJsonSplitDepth
 //   deep; no byte outside strings other than the grammar's (no space, tab, CR or LF), and
 //   nothing after the closing '}'. "{}" is accepted with no members.
-// Thread-safe; allocates only when `members` grows (and for lines over 8 KiB).
+// Thread-safe; allocates only when `members` grows and for lines over 4 KiB (uses about 18 KiB
+// of stack). Lines of 4 GiB or more are rejected.
 bool SplitCompactJsonObject(std::string_view line, std::vector<JsonMember>& members);
+
+// Which walk SplitCompactJsonObjectWith runs (for tests and benchmarks; when kFlat accepts a
+// line, kGeneral accepts it with the same members, and kAuto always answers like kGeneral).
+enum class JsonSplitPath {
+  kAuto,     // the flat walk, then the general one for escapes and nested values (SplitCompactJsonObject)
+  kGeneral,  // the general walk only
+  kFlat,     // the flat walk only: false for any line with a backslash or a nested object or array
+};
+bool SplitCompactJsonObjectWith(std::string_view line, std::vector<JsonMember>& members, JsonSplitPath path);
 
 }  // namespace remediator::store

@@ -70,7 +70,15 @@ bool CompactAndShallow(std::string_view line) {
   return true;
 }
 
-// Checks the split of `line` against simdjson (and the rebuild when accepted); returns it.
+Members Copy(const std::vector<JsonMember>& members) {
+  Members out;
+  for (const JsonMember& m : members) out.emplace_back(m.key, m.value);
+  return out;
+}
+
+// Checks the split of `line` against simdjson (and the rebuild when accepted), and the two
+// walks against each other: the general one answers like SplitCompactJsonObject, and when the
+// flat one accepts, with the same members. Returns whether the line is accepted.
 bool CheckedSplit(std::string_view line, std::vector<JsonMember>& members) {
   const bool ok = SplitCompactJsonObject(line, members);
   const bool simdjson_ok = SimdjsonObject(line);
@@ -79,6 +87,15 @@ bool CheckedSplit(std::string_view line, std::vector<JsonMember>& members) {
     EXPECT_EQ(Rebuild(members), line);
   } else if (simdjson_ok && CompactAndShallow(line)) {
     ADD_FAILURE() << "rejected, simdjson accepts a compact object: " << line;
+  }
+  std::vector<JsonMember> general, flat;
+  EXPECT_EQ(SplitCompactJsonObjectWith(line, general, JsonSplitPath::kGeneral), ok) << line;
+  if (ok) {
+    EXPECT_EQ(Copy(general), Copy(members)) << line;
+  }
+  if (SplitCompactJsonObjectWith(line, flat, JsonSplitPath::kFlat)) {
+    EXPECT_TRUE(ok) << "the flat walk accepts: " << line;
+    EXPECT_EQ(Copy(flat), Copy(members)) << line;
   }
   return ok;
 }
@@ -238,9 +255,7 @@ TEST(JsonSplitTest, AcceptsAndSplits) {
     SCOPED_TRACE(c.line);
     members.push_back({"stale", "stale"});
     ASSERT_TRUE(CheckedSplit(c.line, members));
-    Members got;
-    for (const JsonMember& m : members) got.emplace_back(m.key, m.value);
-    EXPECT_EQ(got, c.members);
+    EXPECT_EQ(Copy(members), c.members);
   }
 }
 
@@ -293,6 +308,40 @@ TEST(JsonSplitTest, RejectsWhitespaceOutsideStringsTrailingBytesAndTruncation) {
       EXPECT_FALSE(CheckedSplit(std::string_view(c.line).substr(0, n), members)) << "prefix " << n << " of " << c.line;
     }
   }
+}
+
+// Lines over 4 KiB are classified into heap buffers: the same answers there, valid or not.
+TEST(JsonSplitTest, LongLines) {
+  std::vector<JsonMember> members;
+  std::string line = "{";
+  Members expected;
+  for (int i = 0; i < 300; ++i) {
+    std::string key = "k";
+    key += std::to_string(i);
+    std::string value;
+    if (i % 3 == 0) {
+      value = std::to_string(i * 1000003);
+    } else {
+      value.append(1, '"').append(static_cast<size_t>(i % 50), 'v').append(1, '"');
+    }
+    if (i > 0) line += ',';
+    line.append(1, '"').append(key).append("\":").append(value);
+    expected.emplace_back(key, value);
+  }
+  std::string long_value;
+  long_value.append(1, '"').append(5000, 'x').append("\\n\"");
+  line.append(",\"long\":").append(long_value).append("}");
+  expected.emplace_back("long", long_value);
+  ASSERT_GT(line.size(), 10000u);
+  ASSERT_TRUE(CheckedSplit(line, members));
+  EXPECT_EQ(Copy(members), expected);
+  const std::vector<size_t> gaps = GapsOutsideStrings(line);
+  for (size_t at : {gaps[1], gaps[gaps.size() / 2], gaps[gaps.size() - 2]}) {
+    std::string bad = line;
+    bad.insert(at, 1, ' ');
+    EXPECT_FALSE(CheckedSplit(bad, members)) << at;
+  }
+  EXPECT_FALSE(CheckedSplit(line.substr(0, line.size() - 1), members));
 }
 
 // Random compact JSON (a fixed seed): objects rebuild byte for byte, and every one-byte
