@@ -4,7 +4,7 @@
 //
 //   ingest --file access.log --store DIR [--pipeline bench|seed] [--batch-bytes 2097152]
 //          [--batch-entries 4096] [--block-bytes 2097152] [--zstd-level 1] [--seal-threads 2]
-//          [--deferred-block-bytes 33554432] [--job traefik-access]
+//          [--deferred-block-bytes 33554432] [--job traefik-access] [--json-columns 1|0]
 //
 // --pipeline bench: json (StartUTC, ServiceName) + timestamp (RFC3339Nano) + labels (service)
 // --pipeline seed:  the seed's traefik-access job (json of 7 fields, timestamp, labels
@@ -151,6 +151,7 @@ int main(int argc, char** argv) {
   std::string file, dir, pipeline = "bench", job = "traefik-access";
   size_t batch_bytes = 2 << 20, batch_entries = 4096, block_bytes = 2 << 20, deferred_block_bytes = 32 << 20;
   int level = 1, seal_threads = 2;
+  bool json_columns = true;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string_view k = argv[i];
     const char* v = argv[i + 1];
@@ -164,6 +165,7 @@ int main(int argc, char** argv) {
     else if (k == "--zstd-level") level = std::stoi(v);
     else if (k == "--seal-threads") seal_threads = std::stoi(v);
     else if (k == "--deferred-block-bytes") deferred_block_bytes = std::stoul(v);
+    else if (k == "--json-columns") json_columns = std::string_view(v) != "0";
     else {
       fmt::print(stderr, "ingest: unknown option {}\n", k);
       return 2;
@@ -180,6 +182,7 @@ int main(int argc, char** argv) {
   opts.zstd_level = level;
   opts.seal_threads = seal_threads;
   opts.deferred_block_bytes = deferred_block_bytes;
+  opts.json_columns = json_columns;
   auto store = remediator::store::Store::Open(opts);
   if (!store.ok()) {
     fmt::print(stderr, "ingest: {}\n", store.status().ToString());

@@ -62,12 +62,12 @@ bool GetTrigramBitset(Decoder& d, bool keep, std::string& out) {
   return true;
 }
 
-// Version 1 (before trigram filters) or 2; `trigrams`: keep the trigram bitsets.
+// Version 1 (before trigram filters), 2 or 3; `trigrams`: keep the trigram bitsets.
 bool DecodeIndex(std::string_view in, bool trigrams, BlockIndex& idx) {
   Decoder d(in);
   uint8_t version;
   uint64_t n;
-  if (!d.GetByte(version) || (version != 1 && version != kBlockIndexVersion)) return false;
+  if (!d.GetByte(version) || version < 1 || version > kBlockIndexVersion) return false;
   const bool v2 = version >= 2;
   if (!d.GetVarint(idx.seq)) return false;
   if (v2 && !GetTrigramBitset(d, trigrams, idx.common_trigrams)) return false;
@@ -96,7 +96,7 @@ bool DecodeIndex(std::string_view in, bool trigrams, BlockIndex& idx) {
 
 }  // namespace
 
-BlockWriter::BlockWriter(int zstd_level) : compressor_(zstd_level) {}
+BlockWriter::BlockWriter(int zstd_level, bool json_columns) : compressor_(zstd_level, json_columns) {}
 BlockWriter::~BlockWriter() = default;
 
 Status BlockWriter::Open(const std::string& path) {

@@ -48,7 +48,7 @@ class TrigramCollector;
 
 class BlockWriter {
  public:
-  explicit BlockWriter(int zstd_level);
+  explicit BlockWriter(int zstd_level, bool json_columns = true);
   ~BlockWriter();
   Status Open(const std::string& path);
   // REQUIRES: entries non-empty and in read order (stably sorted by timestamp).

@@ -24,8 +24,12 @@ inline constexpr int kWalZstdLevel = -1;
 // Block files: kBlockMagic | framed sections... | framed index | fixed64 index_offset | kBlockMagic
 inline constexpr std::string_view kBlockMagic = "RMDBLK01";
 inline constexpr size_t kBlockTrailerSize = 8 + 8;
-// Version 2 added the trigram filters (version 1 blocks still open, without filters).
-inline constexpr uint8_t kBlockIndexVersion = 2;
+// Version 2 added the trigram filters (version 1 blocks still open, without filters);
+// version 3 blocks may hold JSON-columns sections (the index itself is as in version 2).
+inline constexpr uint8_t kBlockIndexVersion = 3;
+// The first byte of a JSON-columns section (a plain section is a zstd frame, whose first
+// byte is 0x28).
+inline constexpr char kJsonColumnsTag = 'J';
 
 // File names inside the store folder: wal-<seq>.log and blk-<seq>.blk, seq as 16 hex digits.
 inline constexpr std::string_view kWalPrefix = "wal-";

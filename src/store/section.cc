@@ -8,19 +8,22 @@
 #include <fmt/format.h>
 
 #include "store/coding.h"
+#include "store/log_format.h"
 #include "store/trigram_filter.h"
 #include "store/zstd_alphabet.h"
 
 namespace remediator::store {
 
-void EncodeSection(std::span<const RawEntry> entries, std::string& out, TrigramCollector* trigrams) {
+void EncodeSectionHead(std::span<const RawEntry> entries, bool line_lengths, std::string& out) {
   PutVarint(out, entries.size());
   int64_t prev = 0;
   for (const RawEntry& e : entries) {
     PutSigned(out, e.timestamp_ns - prev);
     prev = e.timestamp_ns;
   }
-  for (const RawEntry& e : entries) PutVarint(out, e.line.size());
+  if (line_lengths) {
+    for (const RawEntry& e : entries) PutVarint(out, e.line.size());
+  }
   for (const RawEntry& e : entries) {
     PutVarint(out, e.structured_metadata.size());
     for (const Label& l : e.structured_metadata) {
@@ -28,6 +31,10 @@ void EncodeSection(std::span<const RawEntry> entries, std::string& out, TrigramC
       PutString(out, l.value);
     }
   }
+}
+
+void EncodeSection(std::span<const RawEntry> entries, std::string& out, TrigramCollector* trigrams) {
+  EncodeSectionHead(entries, true, out);
   // The lines are separate allocations, cold when a batch from another thread is sealed:
   // fetch the line two ahead, every cache line of it, while copying this one.
   const size_t n = entries.size();
@@ -83,12 +90,23 @@ inline const char* ReadVarint(const char* p, const char* end, uint64_t& v) {
 }  // namespace
 
 Status Section::DecodeOwned() {
+  if (raw_size_ > UINT32_MAX) return DataLoss("section: too big");
+  const char* p = raw_.get();
+  const char* const end = p + raw_size_;
+  uint64_t total = 0;
+  REMEDIATOR_RETURN_IF_ERROR(DecodeHead(p, end, true, total));
+  if (static_cast<uint64_t>(end - p) != total) return DataLoss("section: line bytes do not match lengths");
+  const auto base = static_cast<uint32_t>(p - raw_.get());
+  const size_t n = ts_.size();
+  for (size_t i = 0; i < n; ++i) line_off_[i] += base;
+  line_off_[n] = static_cast<uint32_t>(raw_size_);
+  return Status::Ok();
+}
+
+Status Section::DecodeHead(const char*& p, const char* end, bool line_lengths, uint64_t& total) {
   // Decoded with raw pointers: a query decodes ~10^6 entries per GiB of lines, three
   // varints each, and the columns are read by every entry of the merge.
   Section& s = *this;
-  if (s.raw_size_ > UINT32_MAX) return DataLoss("section: too big");
-  const char* p = s.raw_.get();
-  const char* const end = p + s.raw_size_;
   uint64_t n = 0;
   if ((p = ReadVarint(p, end, n)) == nullptr || n > static_cast<uint64_t>(end - p)) {
     return DataLoss("section: bad entry count");
@@ -105,13 +123,15 @@ Status Section::DecodeOwned() {
     s.ts_[i] = ts;
   }
   // Lengths as offsets from the first line; shifted once the lines' start is known.
-  uint64_t total = 0;
-  for (uint64_t i = 0; i < n; ++i) {
-    uint64_t len;
-    if ((p = ReadVarint(p, end, len)) == nullptr || len > UINT32_MAX) return DataLoss("section: bad line length");
-    s.line_off_[i] = static_cast<uint32_t>(total);
-    total += len;
-    if (total > s.raw_size_) return DataLoss("section: line bytes do not match lengths");
+  total = 0;
+  if (line_lengths) {
+    for (uint64_t i = 0; i < n; ++i) {
+      uint64_t len;
+      if ((p = ReadVarint(p, end, len)) == nullptr || len > UINT32_MAX) return DataLoss("section: bad line length");
+      s.line_off_[i] = static_cast<uint32_t>(total);
+      total += len;
+      if (total > s.raw_size_) return DataLoss("section: line bytes do not match lengths");
+    }
   }
   // Structured metadata: usually none at all, n zero counts.
   if (static_cast<uint64_t>(end - p) >= n &&
@@ -141,10 +161,6 @@ Status Section::DecodeOwned() {
     s.sm_begin_[n] = static_cast<uint32_t>(s.sm_.size());
     if (s.sm_.empty()) s.sm_begin_.clear();
   }
-  if (static_cast<uint64_t>(end - p) != total) return DataLoss("section: line bytes do not match lengths");
-  const auto base = static_cast<uint32_t>(p - s.raw_.get());
-  for (uint64_t i = 0; i < n; ++i) s.line_off_[i] += base;
-  s.line_off_[n] = static_cast<uint32_t>(s.raw_size_);
   return Status::Ok();
 }
 
@@ -159,33 +175,44 @@ void Section::StructuredMetadata(size_t i, std::vector<Label>& out) const {
 SectionDecompressor::SectionDecompressor() : dctx_(ZSTD_createDCtx()) {}
 SectionDecompressor::~SectionDecompressor() { ZSTD_freeDCtx(static_cast<ZSTD_DCtx*>(dctx_)); }
 
-Result<Section> SectionDecompressor::DecompressAndDecode(std::string_view compressed, size_t size) {
-  ++counts_.decompressed;
-  const unsigned long long content = ZSTD_getFrameContentSize(compressed.data(), compressed.size());
-  if (content == ZSTD_CONTENTSIZE_ERROR || content == ZSTD_CONTENTSIZE_UNKNOWN || content != size) {
-    return DataLoss("zstd: bad frame header");
-  }
+Section SectionDecompressor::TakeSpare() {
   Section s;
   if (!spare_.empty()) {
     s = std::move(spare_.back());
     spare_.pop_back();
   }
+  return s;
+}
+
+Result<Section> SectionDecompressor::DecompressAndDecode(std::string_view compressed, size_t size) {
+  ++counts_.decompressed;
+  if (!compressed.empty() && compressed[0] == kJsonColumnsTag) return DecompressColumnar(compressed, size);
+  const unsigned long long content = ZSTD_getFrameContentSize(compressed.data(), compressed.size());
+  if (content == ZSTD_CONTENTSIZE_ERROR || content == ZSTD_CONTENTSIZE_UNKNOWN || content != size) {
+    return DataLoss("zstd: bad frame header");
+  }
+  Section s = TakeSpare();
   if (s.raw_capacity_ < size) {
     s.raw_capacity_ = size + size / 4;
     s.raw_ = std::unique_ptr<char[]>(new char[s.raw_capacity_]);  // not zero-filled: zstd writes it
   }
   s.raw_size_ = size;
-  const size_t n = ZSTD_decompressDCtx(static_cast<ZSTD_DCtx*>(dctx_), s.raw_.get(), size, compressed.data(),
-                                       compressed.size());
-  if (ZSTD_isError(n) || n != size) {
+  if (Status st = DecompressFrame(compressed, s.raw_.get(), size); !st.ok()) {
     Recycle(std::move(s));
-    return DataLoss(fmt::format("zstd: {}", ZSTD_getErrorName(n)));
+    return st;
   }
   if (Status st = s.DecodeOwned(); !st.ok()) {
     Recycle(std::move(s));
     return st;
   }
   return s;
+}
+
+Status SectionDecompressor::DecompressFrame(std::string_view frame, char* out, size_t size) {
+  const size_t n = ZSTD_decompressDCtx(static_cast<ZSTD_DCtx*>(dctx_), out, size, frame.data(), frame.size());
+  if (ZSTD_isError(n)) return DataLoss(fmt::format("zstd: {}", ZSTD_getErrorName(n)));
+  if (n != size) return DataLoss("zstd: frame size does not match");
+  return Status::Ok();
 }
 
 void SectionDecompressor::Require(std::span<const std::string> strings) {
@@ -230,17 +257,23 @@ void SectionDecompressor::Recycle(Section section) {
   if (spare_.size() < 4 && section.raw_capacity_ <= (16u << 20)) spare_.push_back(std::move(section));
 }
 
-SectionCompressor::SectionCompressor(int level) : level_(level), cctx_(ZSTD_createCCtx()) {}
+SectionCompressor::SectionCompressor(int level, bool json_columns)
+    : level_(level), json_columns_(json_columns), cctx_(ZSTD_createCCtx()) {}
 SectionCompressor::~SectionCompressor() { ZSTD_freeCCtx(static_cast<ZSTD_CCtx*>(cctx_)); }
+
+Status SectionCompressor::CompressToScratch(std::string_view in, size_t& n) {
+  const size_t bound = ZSTD_compressBound(in.size());
+  if (scratch_.size() < bound) scratch_.resize(bound);
+  n = ZSTD_compressCCtx(static_cast<ZSTD_CCtx*>(cctx_), scratch_.data(), bound, in.data(), in.size(), level_);
+  if (ZSTD_isError(n)) return Internal(fmt::format("zstd: {}", ZSTD_getErrorName(n)));
+  return Status::Ok();
+}
 
 Status SectionCompressor::CompressRaw(size_t& size) {
   // Into a scratch buffer of the bound, then only the frame is appended to the output: the
   // output holds compressed bytes alone (a bound per section would double it).
-  const size_t bound = ZSTD_compressBound(raw_.size());
-  if (scratch_.size() < bound) scratch_.resize(bound);
-  const size_t n = ZSTD_compressCCtx(static_cast<ZSTD_CCtx*>(cctx_), scratch_.data(), bound, raw_.data(),
-                                     raw_.size(), level_);
-  if (ZSTD_isError(n)) return Internal(fmt::format("zstd: {}", ZSTD_getErrorName(n)));
+  size_t n = 0;
+  REMEDIATOR_RETURN_IF_ERROR(CompressToScratch(raw_, n));
   if (out_.size() < used_ + n) out_.resize(used_ + n + (used_ + n) / 4);
   std::memcpy(out_.data() + used_, scratch_.data(), n);
   size = n;
@@ -256,18 +289,42 @@ Status SectionCompressor::Compress(std::span<const RawEntry> entries, std::strin
   return Status::Ok();
 }
 
+namespace {
+
+bool MostStartLikeObjects(std::span<const RawEntry> entries) {
+  size_t objects = 0;
+  for (const RawEntry& e : entries) objects += e.line.starts_with('{') ? 1 : 0;
+  return !entries.empty() && objects * 2 >= entries.size();
+}
+
+}  // namespace
+
 Status SectionCompressor::CompressAppend(std::span<const RawEntry> entries, size_t& at, size_t& size,
                                          uint64_t& raw_bytes, TrigramCollector* trigrams,
                                          std::vector<uint16_t>* trigram_hashes) {
   raw_.clear();
-  EncodeSection(entries, raw_, trigrams);
-  if (trigrams != nullptr) trigrams->Finish(*trigram_hashes);
-  raw_bytes = raw_.size();
   at = used_;
-  REMEDIATOR_RETURN_IF_ERROR(CompressRaw(size));
+  bool hashed = false;  // the lines are in `trigrams` already
+  bool columnar = false;
+  // A stream whose first lines are mostly no JSON objects is not tried (its lines are
+  // copied once).
+  if (json_columns_ && MostStartLikeObjects(entries.first(std::min<size_t>(entries.size(), 8)))) {
+    SplitLines(entries, trigrams);
+    hashed = true;
+    columnar = json_.split_lines() * 2 >= entries.size();
+  }
+  if (columnar) {
+    REMEDIATOR_RETURN_IF_ERROR(CompressColumnar(entries, raw_bytes, size));
+  } else {
+    EncodeSection(entries, raw_, hashed ? nullptr : trigrams);
+    raw_bytes = raw_.size();
+    REMEDIATOR_RETURN_IF_ERROR(CompressRaw(size));
+  }
+  if (trigrams != nullptr) trigrams->Finish(*trigram_hashes);
   used_ += size;
   if (raw_.capacity() > (8u << 20)) std::string().swap(raw_);  // do not keep a rare huge buffer
   if (scratch_.size() > (8u << 20)) std::string().swap(scratch_);
+  if (column_frames_.capacity() > (8u << 20)) std::string().swap(column_frames_);
   return Status::Ok();
 }
 

@@ -1,10 +1,14 @@
 // One stream's entries inside a sealed block: encoding (columns: timestamps, lengths,
-// structured metadata, then the line bytes) and zstd compression of the whole section.
+// structured metadata, then the line bytes) and zstd compression of the whole section; or,
+// when most lines are compact JSON objects, the "JSON columns" container: the same head and
+// the lines' layout in one zstd frame, then a zstd frame per JSON key (json_columns.h), so a
+// query reading a few fields decompresses only theirs (docs/formats/store.md).
 #pragma once
 
 #include <cstdint>
 #include <bitset>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -12,6 +16,7 @@
 
 #include "core/labels.h"
 #include "core/status.h"
+#include "store/json_columns.h"
 #include "store/trigram_filter.h"
 
 namespace remediator::store {
@@ -27,6 +32,9 @@ struct RawEntry {
 // `trigrams` collector, adds each line to it as it is copied (its bytes are then in the
 // cache; read from the caller's lines later, they were not: 14% of `ship`'s CPU).
 void EncodeSection(std::span<const RawEntry> entries, std::string& out, TrigramCollector* trigrams = nullptr);
+// The part of EncodeSection before the lines: count, timestamps, line lengths (when asked),
+// structured metadata.
+void EncodeSectionHead(std::span<const RawEntry> entries, bool line_lengths, std::string& out);
 
 // A decoded section. Views point into `raw`, which the object owns; move-only.
 class Section {
@@ -60,6 +68,9 @@ class Section {
  private:
   friend class SectionDecompressor;
   Status DecodeOwned();  // decodes raw_ / raw_size_ (set by the caller)
+  // Decodes the head from p (advanced past it): ts_, sm_ (views into [p, end)) and, with
+  // `line_lengths`, line_off_ relative to the first line's start (`total`: their sum).
+  Status DecodeHead(const char*& p, const char* end, bool line_lengths, uint64_t& total);
 
   std::unique_ptr<char[]> raw_;
   size_t raw_size_ = 0;
@@ -80,8 +91,13 @@ class SectionDecompressor {
   ~SectionDecompressor();
   SectionDecompressor(const SectionDecompressor&) = delete;
   SectionDecompressor& operator=(const SectionDecompressor&) = delete;
-  // Like Section::DecompressAndDecode.
+  // Like Section::DecompressAndDecode; also reads the JSON columns container (by its first
+  // byte), rebuilding whole lines or, after Project, the projected ones.
   Result<Section> DecompressAndDecode(std::string_view compressed, size_t size);
+  // From now on, lines of JSON-columns sections that are JSON objects may come as objects
+  // of just the members whose keys logql::JsonKeyMayYield accepts for these labels
+  // (StreamSelection::json_labels); nullopt: whole lines.
+  void Project(const std::optional<std::vector<std::string>>& json_labels);
   // Takes back a section that is no longer needed; its memory backs a later one.
   void Recycle(Section section);
   // A buffer for the caller to read a compressed frame into.
@@ -107,8 +123,19 @@ class SectionDecompressor {
   const Counts& counts() const { return counts_; }
 
  private:
+  Result<Section> DecompressColumnar(std::string_view payload, size_t size);
+  // Decompresses one frame into `out` (exactly `size` bytes).
+  Status DecompressFrame(std::string_view frame, char* out, size_t size);
+  Section TakeSpare();
+
   void* dctx_;  // ZSTD_DCtx
   std::string frame_;
+  std::optional<std::vector<std::string>> json_labels_;
+  std::string header_;               // a JSON-columns section's head and layout
+  JsonColumnsLayout layout_;
+  std::vector<uint8_t> wanted_keys_;
+  std::vector<std::string> column_buffers_;
+  std::vector<std::string_view> column_views_;
   std::vector<std::bitset<256>> required_;  // the bytes of each required string
   std::vector<std::vector<uint16_t>> required_trigrams_;  // the trigram hashes of each
   Counts counts_;
@@ -120,7 +147,9 @@ class SectionDecompressor {
 // memory every time). Not thread-safe: one per thread.
 class SectionCompressor {
  public:
-  explicit SectionCompressor(int level);
+  // `json_columns`: lay out sections of mostly compact JSON lines by key (else every section
+  // is one zstd frame of EncodeSection).
+  explicit SectionCompressor(int level, bool json_columns = true);
   ~SectionCompressor();
   SectionCompressor(const SectionCompressor&) = delete;
   SectionCompressor& operator=(const SectionCompressor&) = delete;
@@ -139,8 +168,20 @@ class SectionCompressor {
  private:
   // Compresses raw_ to out_[used_...]; returns the frame's size.
   Status CompressRaw(size_t& size);
+  // Compresses `in` into scratch_; `n` = the frame's size.
+  Status CompressToScratch(std::string_view in, size_t& n);
+  // Splits the lines into json_ (and hands them to `trigrams` while they are in cache).
+  void SplitLines(std::span<const RawEntry> entries, TrigramCollector* trigrams);
+  // Writes the JSON columns container of json_ to out_[used_...] (section_columnar.cc).
+  Status CompressColumnar(std::span<const RawEntry> entries, uint64_t& raw_bytes, size_t& size);
 
   int level_;
+  bool json_columns_;
+  JsonColumnsWriter json_;
+  std::string column_frames_;
+  std::vector<uint32_t> column_order_;
+  std::string group_;
+  std::string group_directory_;
   void* cctx_;  // ZSTD_CCtx
   std::string raw_;
   std::string scratch_;  // one compressed frame (sized to the bound)

@@ -528,7 +528,7 @@ void Store::DiscardOpenBlock() {
 
 Status Store::WriteSectionsLocked(std::span<const LogEntry> batch, std::span<const uint32_t> ids, bool with_head) {
   if (open_block_ == nullptr) {
-    open_block_ = std::make_unique<BlockWriter>(options_.zstd_level);
+    open_block_ = std::make_unique<BlockWriter>(options_.zstd_level, options_.json_columns);
     if (Status st = open_block_->Open(BlockPath(wal_seq_) + std::string(kTempSuffix)); !st.ok()) {
       DiscardOpenBlock();
       return st;
@@ -569,7 +569,7 @@ Status Store::WriteSectionsLocked(std::span<const LogEntry> batch, std::span<con
   // compressor, kept across seals); write them in order.
   const size_t workers = std::max<size_t>(1, std::min<size_t>(options_.seal_threads, jobs.size()));
   while (compressors_.size() < workers) {
-    compressors_.push_back(std::make_unique<SectionCompressor>(options_.zstd_level));
+    compressors_.push_back(std::make_unique<SectionCompressor>(options_.zstd_level, options_.json_columns));
     raw_scratch_.emplace_back();
   }
   std::atomic<size_t> next_job{0};

@@ -40,6 +40,7 @@ struct StoreOptions {
   int zstd_level = 1;                   // for sealed blocks (1: as small as 6 on access logs, half the CPU)
   bool sync = true;                     // fdatasync the WAL on every Append (durability)
   int seal_threads = 2;                 // threads compressing a block's sections when sealing
+  bool json_columns = true;             // sections of compact JSON lines laid out by key (section.h)
   const Clock* clock = nullptr;         // for retention; nullptr = the system clock
   // Open for queries only, beside a running writer (another process): nothing on disk is
   // changed (no WAL truncation, cleanup, sealing or retention) and no lock is taken;

@@ -51,6 +51,7 @@ Status Store::Select(const logql::StreamSelection& selection, const Visitor& vis
   if (selection.start_ns >= selection.end_ns) return Status::Ok();
   SectionDecompressor decompressor;  // for every cursor of this call, one after another
   decompressor.Require(selection.line_contains);
+  decompressor.Project(selection.json_labels);
   struct Planned {
     Labels labels;
     std::vector<CursorSource> sources;

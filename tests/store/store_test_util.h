@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -71,6 +72,28 @@ inline std::vector<Got> SelectAll(const logql::StreamSource& src, std::vector<La
 inline LabelMatcher M(std::string name, MatchOp op, std::string value) {
   return LabelMatcher::Create(std::move(name), op, std::move(value)).value();
 }
+
+// Forwards to a store with every selection first changed by `edit` (a hint taken away, to
+// compare answers with and without it).
+class EditedSelections final : public logql::StreamSource {
+ public:
+  EditedSelections(const Store& store, std::function<void(logql::StreamSelection&)> edit)
+      : store_(store), edit_(std::move(edit)) {}
+  Status Select(const logql::StreamSelection& selection, const Visitor& visit) const override {
+    logql::StreamSelection s = selection;
+    edit_(s);
+    return store_.Select(s, visit);
+  }
+  std::vector<logql::StreamSelection> Split(const logql::StreamSelection& selection, int n) const override {
+    std::vector<logql::StreamSelection> parts = store_.Split(selection, n);
+    for (logql::StreamSelection& p : parts) edit_(p);
+    return parts;
+  }
+
+ private:
+  const Store& store_;
+  std::function<void(logql::StreamSelection&)> edit_;
+};
 
 // A store in `dir` sealing a block every `block_bytes` of lines; fails the test if it does not open.
 inline std::unique_ptr<Store> OpenSmallBlocks(const std::string& dir, size_t block_bytes) {

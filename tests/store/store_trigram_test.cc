@@ -122,29 +122,15 @@ TEST(StoreTrigramTest, FiltersSurviveReopening) {
   EXPECT_GT((*reopened)->Stats().sections_skipped_trigrams, 10u);
 }
 
-// Forwards to the store without the line hints: nothing is skipped.
-class WithoutHints final : public logql::StreamSource {
- public:
-  explicit WithoutHints(const Store& store) : store_(store) {}
-  Status Select(const logql::StreamSelection& selection, const Visitor& visit) const override {
-    logql::StreamSelection s = selection;
-    s.line_contains.clear();
-    return store_.Select(s, visit);
-  }
-  std::vector<logql::StreamSelection> Split(const logql::StreamSelection& selection, int n) const override {
-    logql::StreamSelection s = selection;
-    s.line_contains.clear();
-    return store_.Split(s, n);
-  }
-
- private:
-  const Store& store_;
-};
+// The store without the line hints: nothing is skipped.
+EditedSelections WithoutHints(const Store& store) {
+  return EditedSelections(store, [](logql::StreamSelection& s) { s.line_contains.clear(); });
+}
 
 TEST(StoreTrigramTest, EngineAnswersTheSameWithAndWithoutTheFilters) {
   TempDir dir;
   auto store = Fill(dir.path());
-  WithoutHints plain(*store);
+  EditedSelections plain = WithoutHints(*store);
   const char* queries[] = {
       R"(sum(count_over_time({job="traefik-access"} |= "jellyfin" [10m])))",
       R"(sum by (service) (count_over_time({job="traefik-access"} |= "home" |= "grafana" [10m])))",
@@ -249,7 +235,7 @@ TEST(StoreTrigramTest, AStoreWrittenBeforeTheFiltersStillAnswers) {
   params.start_ns = 1767225600 * kSec;
   params.end_ns = 1767229200 * kSec;
   params.step_ns = 600 * kSec;
-  WithoutHints plain(store);
+  EditedSelections plain = WithoutHints(store);
   auto filtered = logql::Engine(store, logql::EngineOptions{2}).Query(params);
   auto unfiltered = logql::Engine(plain, logql::EngineOptions{2}).Query(params);
   ASSERT_TRUE(filtered.ok()) << filtered.status().ToString();
