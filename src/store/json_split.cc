@@ -1,6 +1,6 @@
 // SplitCompactJsonObject in three steps:
-// 1. Classify (SIMD, 64 bytes a step): two bitmaps of the line, bit i set where byte i is
-//    '"' or '\\' ("special") and where it is a digit, and two flags: a backslash anywhere, and
+// 1. Classify (SIMD, 64 bytes a step): a bitmap of the line, bit i set where byte i is
+//    '"' or '\\' ("special"), and two flags: a backslash anywhere, and
 //    a byte < 0x20 or >= 0x80 anywhere. Then a byte < 0x20 rejects the line (never valid in a
 //    compact line) and a byte >= 0x80 requires the whole line to be valid UTF-8 (a multi-byte
 //    sequence never holds an ASCII byte, so each string of a valid line is valid too, and
@@ -13,7 +13,7 @@
 // 3. The general walk, for what the flat one declines: the grammar byte by byte outside
 //    strings; a string is skipped to its next special byte with the bitmap, escapes are checked
 //    one by one, nested objects and arrays recurse (at most kMaxJsonSplitDepth deep).
-// Numbers (both walks) take their digit runs from the digit bitmap.
+// Numbers (both walks) find their digit runs 16 bytes at a time (SSE2).
 #include "store/json_split.h"
 
 #include <algorithm>
@@ -42,35 +42,28 @@ struct ByteFlags {
   bool backslash = false;  // a '\\'
 };
 
-// Bitmaps of 64 bytes (bit j: byte j of the block).
-struct BlockBits {
-  uint64_t special;
-  uint64_t digit;
-};
 
-// A classifier turns 64 bytes into BlockBits, collects ByteFlags over the blocks, and has the
+// A classifier turns 64 bytes into the bitmap of their special bytes (bit j: byte j), collects ByteFlags over the blocks, and has the
 // bit operations for flattening (intrinsics under AVX2: plain code would make GCC branch on
 // a word running out of bits).
 #if defined(__x86_64__)
 // 16 bytes with SSE2 (always there on x86-64). `odd` / `backslash` collect the bytes < 0x20
 // or >= 0x80 / the backslashes, tested once per line. Signed compares: bytes >= 0x80 are
 // negative, below 0x20 and below '0'.
-inline void Classify16(const char* p, int shift, BlockBits& bits, __m128i& odd, __m128i& backslash) {
+inline void Classify16(const char* p, int shift, uint64_t& bits, __m128i& odd, __m128i& backslash) {
   const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
   const __m128i bs = _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'));
   const __m128i special = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), bs);
-  const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)), _mm_cmpgt_epi8(_mm_set1_epi8('9' + 1), v));
   odd = _mm_or_si128(odd, _mm_cmpgt_epi8(_mm_set1_epi8(0x20), v));
   backslash = _mm_or_si128(backslash, bs);
-  bits.special |= static_cast<uint64_t>(static_cast<uint16_t>(_mm_movemask_epi8(special))) << shift;
-  bits.digit |= static_cast<uint64_t>(static_cast<uint16_t>(_mm_movemask_epi8(digit))) << shift;
+  bits |= static_cast<uint64_t>(static_cast<uint16_t>(_mm_movemask_epi8(special))) << shift;
 }
 
 struct Sse2 {
   __m128i odd = _mm_setzero_si128();
   __m128i backslash = _mm_setzero_si128();
-  BlockBits Block(const char* p) {
-    BlockBits bits{0, 0};
+  uint64_t Block(const char* p) {
+    uint64_t bits = 0;
     for (int k = 0; k < 64; k += 16) Classify16(p + k, k, bits, odd, backslash);
     return bits;
   }
@@ -92,18 +85,15 @@ struct Avx2 {
     backslash = _mm256_setzero_si256();
   }
   JSON_SPLIT_AVX2 static uint64_t Mask32(__m256i m) { return static_cast<uint32_t>(_mm256_movemask_epi8(m)); }
-  JSON_SPLIT_AVX2 BlockBits Block(const char* p) {
-    BlockBits bits{0, 0};
+  JSON_SPLIT_AVX2 uint64_t Block(const char* p) {
+    uint64_t bits = 0;
     for (int k = 0; k < 64; k += 32) {
       const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + k));
       const __m256i bs = _mm256_cmpeq_epi8(v, _mm256_set1_epi8('\\'));
       const __m256i special = _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('"')), bs);
-      const __m256i digit =
-          _mm256_and_si256(_mm256_cmpgt_epi8(v, _mm256_set1_epi8('0' - 1)), _mm256_cmpgt_epi8(_mm256_set1_epi8('9' + 1), v));
       odd = _mm256_or_si256(odd, _mm256_cmpgt_epi8(_mm256_set1_epi8(0x20), v));
       backslash = _mm256_or_si256(backslash, bs);
-      bits.special |= Mask32(special) << k;
-      bits.digit |= Mask32(digit) << k;
+      bits |= Mask32(special) << k;
     }
     return bits;
   }
@@ -119,12 +109,11 @@ struct Avx2 {
 struct Portable {
   bool odd = false;
   bool backslash = false;
-  BlockBits Block(const char* p) {
-    BlockBits bits{0, 0};
+  uint64_t Block(const char* p) {
+    uint64_t bits = 0;
     for (int j = 0; j < 64; ++j) {
       const auto c = static_cast<unsigned char>(p[j]);
-      bits.special |= static_cast<uint64_t>(c == '"' || c == '\\') << j;
-      bits.digit |= static_cast<uint64_t>(c >= '0' && c <= '9') << j;
+      bits |= static_cast<uint64_t>(c == '"' || c == '\\') << j;
       odd |= c < 0x20 || c >= 0x80;
       backslash |= c == '\\';
     }
@@ -156,11 +145,9 @@ template <class Classifier>
   o += count;
 }
 
-// Fills special[0, words) and digit[0, words) for line[0, n) (words = ceil(n / 64); the bits
-// past n are 0).
+// Fills special[0, words) for line[0, n) (words = ceil(n / 64); the bits past n are 0).
 template <class Classifier>
-[[gnu::always_inline]] inline ByteFlags ClassifyWith(Classifier& c, const char* line, size_t n, uint64_t* special,
-                                                     uint64_t* digit) {
+[[gnu::always_inline]] inline ByteFlags ClassifyWith(Classifier& c, const char* line, size_t n, uint64_t* special) {
   const size_t words = (n + 63) / 64;
   const size_t full = n / 64;
   // The last partial block: the line's last 64 bytes (overlapping the block before) with the
@@ -176,13 +163,8 @@ template <class Classifier>
     drop = 0;
   }
   for (size_t w = 0; w < words; ++w) {
-    BlockBits b = c.Block(w < full ? line + w * 64 : last);
-    if (w == full) {
-      b.special >>= drop;
-      b.digit >>= drop;
-    }
-    special[w] = b.special;
-    digit[w] = b.digit;
+    const uint64_t bits = c.Block(w < full ? line + w * 64 : last);
+    special[w] = w == full ? bits >> drop : bits;
   }
   return c.Flags();
 }
@@ -205,29 +187,29 @@ bool HasAvx2() {
   return avx2;
 }
 
-JSON_SPLIT_AVX2 ByteFlags ClassifyAvx2(const char* line, size_t n, uint64_t* special, uint64_t* digit) {
+JSON_SPLIT_AVX2 ByteFlags ClassifyAvx2(const char* line, size_t n, uint64_t* special) {
   Avx2 c;
   c.Init();
-  return ClassifyWith(c, line, n, special, digit);
+  return ClassifyWith(c, line, n, special);
 }
 
 JSON_SPLIT_AVX2 size_t FlattenAvx2(const uint64_t* bits, size_t words, uint32_t* out) {
   return FlattenWith<Avx2>(bits, words, out);
 }
 
-ByteFlags Classify(const char* line, size_t n, uint64_t* special, uint64_t* digit) {
-  if (HasAvx2()) return ClassifyAvx2(line, n, special, digit);
+ByteFlags Classify(const char* line, size_t n, uint64_t* special) {
+  if (HasAvx2()) return ClassifyAvx2(line, n, special);
   Sse2 c;
-  return ClassifyWith(c, line, n, special, digit);
+  return ClassifyWith(c, line, n, special);
 }
 
 size_t Flatten(const uint64_t* bits, size_t words, uint32_t* out) {
   return HasAvx2() ? FlattenAvx2(bits, words, out) : FlattenWith<Sse2>(bits, words, out);
 }
 #else
-ByteFlags Classify(const char* line, size_t n, uint64_t* special, uint64_t* digit) {
+ByteFlags Classify(const char* line, size_t n, uint64_t* special) {
   Portable c;
-  return ClassifyWith(c, line, n, special, digit);
+  return ClassifyWith(c, line, n, special);
 }
 
 size_t Flatten(const uint64_t* bits, size_t words, uint32_t* out) { return FlattenWith<Portable>(bits, words, out); }
@@ -261,9 +243,8 @@ enum class FlatResult {
 // end, a byte the grammar never accepts (a real 0 byte was rejected by Classify).
 class Walker {
  public:
-  // `special` and `digit` hold words + 2 words, the last two 0.
-  Walker(std::string_view line, const uint64_t* special, const uint64_t* digit)
-      : s_(line.data()), n_(line.size()), special_(special), digit_(digit) {}
+  // `special` holds words + 2 words, the last two 0.
+  Walker(std::string_view line, const uint64_t* special) : s_(line.data()), n_(line.size()), special_(special) {}
 
   bool Split(std::vector<JsonMember>& members) const {
     if (At(0) != '{') return false;
@@ -314,8 +295,10 @@ class Walker {
       } else {
         // A number or literal, up to the ',' before the next key, or the final '}'.
         end = i < count ? quotes[i] - 1 : n - 1;
-        size_t p = value;
-        if (!Scalar(p) || p != end) return kInvalid;
+        if (!PlainInteger(value, end)) {
+          size_t p = value;
+          if (!Scalar(p) || p != end) return kInvalid;
+        }
       }
       members.push_back({std::string_view(s + key, key_end - key), std::string_view(s + value, end - value)});
       const char c = at(end);
@@ -345,10 +328,17 @@ class Walker {
 
   // How many digits start at p (p <= n).
   size_t DigitRun(size_t p) const {
-    size_t run = 0;
-    for (;; p += 64, run += 64) {  // the bits from n on are 0: ends there at the latest
-      if (const uint64_t stop = ~Window(digit_, p); stop != 0) return run + __builtin_ctzll(stop);
+    const size_t start = p;
+#if defined(__x86_64__)
+    for (; p + 16 <= n_; p += 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s_ + p));
+      const auto digits = static_cast<unsigned>(_mm_movemask_epi8(
+          _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)), _mm_cmpgt_epi8(_mm_set1_epi8('9' + 1), v))));
+      if (digits != 0xffff) return p - start + static_cast<size_t>(std::countr_zero(~digits));
     }
+#endif
+    while (p < n_ && s_[p] >= '0' && s_[p] <= '9') ++p;
+    return p - start;
   }
 
   // A string's body from p (after its opening quote); p ends after the closing quote.
@@ -419,6 +409,13 @@ class Walker {
     if (n_ - p < word.size() || std::memcmp(s_ + p, word.data(), word.size()) != 0) return false;
     p += word.size();
     return true;
+  }
+
+  // Whether s_[p, end) is a non-negative integer of 1 to 18 digits without a leading zero (the
+  // usual number of a flat line, one digit run); false says nothing.
+  bool PlainInteger(size_t p, size_t end) const {
+    const size_t digits = end - p;
+    return digits - 1 < 18 && DigitRun(p) == digits && (s_[p] != '0' || digits == 1);
   }
 
   // A number from p ('-' or a digit); p ends after it.
@@ -552,7 +549,6 @@ class Walker {
   const char* s_;
   size_t n_;
   const uint64_t* special_;
-  const uint64_t* digit_;
 };
 
 // Lines up to this size are classified into buffers on the stack, longer ones on the heap.
@@ -565,27 +561,25 @@ bool SplitCompactJsonObjectWith(std::string_view line, std::vector<JsonMember>& 
   members.clear();
   const size_t n = line.size();
   if (n < 2 || n > UINT32_MAX) return false;
-  // Bitmaps with two 0 words past the line's (Walker::Window reads them), then the quote
+  // The bitmap with two 0 words past the line's (Walker::Window reads them), then the quote
   // positions with 64 slots of room (FlattenWord writes past its count).
   const size_t words = (n + 63) / 64;
-  uint64_t stack_bits[2 * (kStackWords + 2)];
+  uint64_t stack_bits[kStackWords + 2];
   uint32_t stack_quotes[kStackLine + 64];
   std::unique_ptr<uint64_t[]> heap;
   uint64_t* special = stack_bits;
   uint32_t* quotes = stack_quotes;
   if (n > kStackLine) {
-    heap.reset(new uint64_t[2 * (words + 2) + (n + 64 + 1) / 2]);
+    heap.reset(new uint64_t[words + 2 + (n + 64 + 1) / 2]);
     special = heap.get();
-    quotes = reinterpret_cast<uint32_t*>(special + 2 * (words + 2));
+    quotes = reinterpret_cast<uint32_t*>(special + words + 2);
   }
-  uint64_t* digit = special + words + 2;
   special[words] = special[words + 1] = 0;
-  digit[words] = digit[words + 1] = 0;
-  const ByteFlags flags = Classify(line.data(), n, special, digit);
+  const ByteFlags flags = Classify(line.data(), n, special);
   if (flags.odd && !OddBytesValid(line)) return false;
   // Without backslashes the special bytes are the quotes.
   const size_t quote_count = flags.backslash || path == JsonSplitPath::kGeneral ? 0 : Flatten(special, words, quotes);
-  const Walker walker(line, special, digit);
+  const Walker walker(line, special);
   switch (path) {
     case JsonSplitPath::kAuto:
       if (!flags.backslash) {

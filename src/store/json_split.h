@@ -38,7 +38,7 @@ struct JsonMember {
 // - literals exactly true, false, null; objects and arrays nested at most kMaxJsonSplitDepth
 //   deep; no byte outside strings other than the grammar's (no space, tab, CR or LF), and
 //   nothing after the closing '}'. "{}" is accepted with no members.
-// Thread-safe; allocates only when `members` grows and for lines over 4 KiB (uses about 18 KiB
+// Thread-safe; allocates only when `members` grows and for lines over 4 KiB (uses about 17 KiB
 // of stack). Lines of 4 GiB or more are rejected.
 bool SplitCompactJsonObject(std::string_view line, std::vector<JsonMember>& members);
 
