@@ -57,6 +57,12 @@ struct StreamSelection {
   // whose keys JsonKeyMayYield accepts, in their order, keys and values as written
   // (json_projection.h). nullopt: no hint, lines must be whole.
   std::optional<std::vector<std::string>> json_labels;
+  // A hint from a metric query that reads each line only through `|=` / `!=` filters of these
+  // strings (none holds a newline) and not otherwise (a count, a rate): a source may hand,
+  // instead of a line, any line that holds exactly the same of these strings — such as those
+  // it holds, joined by newlines — so it need not rebuild lines it keeps by field. nullopt:
+  // lines must be whole.
+  std::optional<std::vector<std::string>> line_tests;
 };
 
 class StreamSource {

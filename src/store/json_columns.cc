@@ -7,6 +7,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "logql/log/matchers.h"
 #include "store/coding.h"
 
 namespace remediator::store {
@@ -346,6 +347,96 @@ Status JsonColumnsLayout::Rebuild(std::span<const std::string_view> columns, cha
       }
     }
     *o++ = '}';
+  }
+  offsets[n] = base + static_cast<uint32_t>(o - out);
+  return Status::Ok();
+}
+
+bool JsonColumnsLayout::TestableStrings(std::span<const std::string> strings) {
+  for (const std::string& str : strings) {
+    if (str.find_first_of("\",:{}\n") != std::string::npos) return false;
+  }
+  return true;
+}
+
+size_t JsonColumnsLayout::LineTestsBound(std::span<const std::string> strings) const {
+  size_t all = 0;
+  for (const std::string& str : strings) all += str.size() + 1;
+  return shape_of_line_.size() * all;
+}
+
+Status JsonColumnsLayout::WriteLineTests(std::span<const std::string_view> columns, std::span<const std::string> strings,
+                                         char* out, size_t capacity, uint32_t* offsets, uint32_t base) const {
+  const size_t n = shape_of_line_.size(), n_strings = strings.size();
+  if (columns.size() != keys_.size() + 1 || capacity < LineTestsBound(strings) ||
+      LineTestsBound(strings) + base > UINT32_MAX) {
+    return Internal("section: line tests buffer");
+  }
+  if (whole_bytes_ > columns[0].size()) return DataLoss("section: whole lines do not match lengths");
+  // Per column and string, the indexes of the values holding it, ascending.
+  std::vector<std::vector<uint32_t>> hits(columns.size() * n_strings);
+  for (size_t c = 1; c < columns.size(); ++c) {
+    const std::string_view column = columns[c];
+    for (size_t t = 0; t < n_strings; ++t) {
+      if (strings[t].empty()) continue;  // every line holds it
+      const logql::log::SubstringSearcher searcher(strings[t]);
+      std::vector<uint32_t>& found = hits[c * n_strings + t];
+      size_t from = 0, counted = 0;  // newlines before `counted` = values before it
+      uint32_t value = 0;
+      size_t at;
+      while ((at = searcher.Find(column, from)) != std::string_view::npos) {
+        value += static_cast<uint32_t>(std::count(column.begin() + counted, column.begin() + at, '\n'));
+        found.push_back(value);
+        const size_t nl = column.find('\n', at);
+        if (nl == std::string_view::npos) break;
+        counted = nl + 1;
+        from = nl + 1;
+        ++value;
+      }
+    }
+  }
+  // Per shape and string, whether one of its keys holds it.
+  std::vector<uint8_t> key_hit(shapes_.size() * n_strings, 0);
+  for (size_t s = 0; s < shapes_.size(); ++s) {
+    for (uint32_t k : shapes_[s].keys) {
+      for (size_t t = 0; t < n_strings; ++t) {
+        if (keys_[k].find(strings[t]) != std::string_view::npos) key_hit[s * n_strings + t] = 1;
+      }
+    }
+  }
+  std::vector<uint32_t> next_value(columns.size(), 0);
+  std::vector<size_t> next_hit(hits.size(), 0);
+  std::vector<uint8_t> holds(n_strings);
+  const char* whole = columns[0].data();
+  size_t next_whole = 0;
+  char* o = out;
+  for (size_t i = 0; i < n; ++i) {
+    offsets[i] = base + static_cast<uint32_t>(o - out);
+    const uint32_t s = shape_of_line_[i];
+    if (s == 0) {
+      const std::string_view line(whole, whole_lengths_[next_whole++]);
+      whole += line.size();
+      for (size_t t = 0; t < n_strings; ++t) holds[t] = line.find(strings[t]) != std::string_view::npos;
+    } else {
+      for (size_t t = 0; t < n_strings; ++t) holds[t] = key_hit[(s - 1) * n_strings + t] || strings[t].empty();
+      for (uint32_t k : shapes_[s - 1].keys) {
+        const uint32_t value = next_value[1 + k]++;
+        for (size_t t = 0; t < n_strings; ++t) {
+          const std::vector<uint32_t>& found = hits[(1 + k) * n_strings + t];
+          size_t& h = next_hit[(1 + k) * n_strings + t];
+          while (h < found.size() && found[h] < value) ++h;
+          if (h < found.size() && found[h] == value) holds[t] = 1;
+        }
+      }
+    }
+    bool first = true;
+    for (size_t t = 0; t < n_strings; ++t) {
+      if (!holds[t]) continue;
+      if (!first) *o++ = '\n';
+      first = false;
+      std::memcpy(o, strings[t].data(), strings[t].size());
+      o += strings[t].size();
+    }
   }
   offsets[n] = base + static_cast<uint32_t>(o - out);
   return Status::Ok();

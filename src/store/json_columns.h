@@ -99,6 +99,18 @@ class JsonColumnsLayout {
   Status Rebuild(std::span<const std::string_view> columns, char* out, size_t capacity, uint32_t* offsets,
                  uint32_t base) const;
 
+  // Whether WriteLineTests can answer for these strings: none holds a byte that appears
+  // between a line's members ('"' ',' ':' '{' '}') or a newline, so each match lies inside
+  // one key or one value.
+  static bool TestableStrings(std::span<const std::string> strings);
+  // For a query that only tests which of `strings` each line holds (StreamSelection::
+  // line_tests; TestableStrings): writes, for each line, the strings it holds joined by '\n',
+  // without rebuilding it. Like Rebuild otherwise, with every column given; `capacity` must
+  // be at least LineTestsBound.
+  Status WriteLineTests(std::span<const std::string_view> columns, std::span<const std::string> strings, char* out,
+                        size_t capacity, uint32_t* offsets, uint32_t base) const;
+  size_t LineTestsBound(std::span<const std::string> strings) const;
+
  private:
   struct Piece {
     uint32_t column;   // 1 + key

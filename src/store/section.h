@@ -98,6 +98,10 @@ class SectionDecompressor {
   // of just the members whose keys logql::JsonKeyMayYield accepts for these labels
   // (StreamSelection::json_labels); nullopt: whole lines.
   void Project(const std::optional<std::vector<std::string>>& json_labels);
+  // From now on, lines of JSON-columns sections may come as the strings they hold of these,
+  // joined by newlines (StreamSelection::line_tests), when JsonColumnsLayout::TestableStrings
+  // accepts them; nullopt: whole lines (or projected ones).
+  void TestLines(const std::optional<std::vector<std::string>>& strings);
   // Takes back a section that is no longer needed; its memory backs a later one.
   void Recycle(Section section);
   // A buffer for the caller to read a compressed frame into.
@@ -131,6 +135,9 @@ class SectionDecompressor {
   void* dctx_;  // ZSTD_DCtx
   std::string frame_;
   std::optional<std::vector<std::string>> json_labels_;
+  std::optional<std::vector<std::string>> line_tests_;  // only when testable
+  std::vector<std::bitset<256>> tested_bytes_;          // the bytes of each
+  bool MayHoldTestedStrings(std::string_view frame) const;
   std::string header_;               // a JSON-columns section's head and layout
   JsonColumnsLayout layout_;
   std::vector<uint8_t> wanted_keys_;

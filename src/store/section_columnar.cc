@@ -17,6 +17,7 @@
 #include "store/coding.h"
 #include "store/log_format.h"
 #include "store/section.h"
+#include "store/zstd_alphabet.h"
 
 namespace remediator::store {
 
@@ -96,6 +97,27 @@ void SectionDecompressor::Project(const std::optional<std::vector<std::string>>&
   json_labels_ = json_labels;
 }
 
+void SectionDecompressor::TestLines(const std::optional<std::vector<std::string>>& strings) {
+  line_tests_.reset();
+  tested_bytes_.clear();
+  if (!strings || !JsonColumnsLayout::TestableStrings(*strings)) return;
+  line_tests_ = strings;
+  for (const std::string& str : *strings) {
+    std::bitset<256> bytes;
+    for (char c : str) bytes.set(static_cast<uint8_t>(c));
+    tested_bytes_.push_back(bytes);
+  }
+}
+
+bool SectionDecompressor::MayHoldTestedStrings(std::string_view frame) const {
+  std::bitset<256> present;
+  if (!ZstdFrameAlphabet(frame, present)) return true;
+  for (const std::bitset<256>& bytes : tested_bytes_) {
+    if ((bytes & ~present).none()) return true;
+  }
+  return false;
+}
+
 Result<Section> SectionDecompressor::DecompressColumnar(std::string_view payload, size_t size) {
   Decoder d(payload.substr(1));
   uint64_t head_size = 0, head_frame_size = 0;
@@ -154,8 +176,9 @@ Result<Section> SectionDecompressor::DecompressColumnar(std::string_view payload
     total += g.raw;
   }
   if (!dir.done() || total != size) return fail(DataLoss("section: JSON columns do not match the section's size"));
-  // Which members to rebuild: all of them, or those that can yield the query's labels.
-  if (json_labels_) {
+  // Which members to rebuild: all of them, or those that can yield the query's labels (a
+  // query testing lines for strings reads every column, rebuilding none).
+  if (json_labels_ && !line_tests_) {
     wanted_keys_.assign(columns - 1, 0);
     for (size_t k = 0; k + 1 < columns; ++k) wanted_keys_[k] = logql::JsonKeyMayYield(layout_.key(k), *json_labels_);
     layout_.Select(wanted_keys_);
@@ -170,9 +193,14 @@ Result<Section> SectionDecompressor::DecompressColumnar(std::string_view payload
     const Group& g = group[gi];
     std::string_view frame;
     if (!d.GetBytes(g.frame, frame)) return fail(DataLoss("section: JSON column frames cut short"));
-    bool needed = false;
-    for (size_t k = g.first; k < g.first + g.count; ++k) needed = needed || layout_.ColumnNeeded(members[k].column);
-    if (!needed) continue;
+    bool needed = false, whole_lines = false;
+    for (size_t k = g.first; k < g.first + g.count; ++k) {
+      needed = needed || layout_.ColumnNeeded(members[k].column);
+      whole_lines = whole_lines || members[k].column == 0;
+    }
+    // Testing lines for strings, a group whose frame lacks a byte of each (by its literals,
+    // zstd_alphabet.h) holds none of them: its values are not read.
+    if (!needed || (line_tests_ && !whole_lines && !MayHoldTestedStrings(frame))) continue;
     std::string& buf = column_buffers_[gi];
     if (buf.size() < g.raw + kJsonColumnSlack) buf.resize(g.raw + kJsonColumnSlack);
     if (Status st = DecompressFrame(frame, buf.data(), g.raw); !st.ok()) return fail(st);
@@ -184,7 +212,9 @@ Result<Section> SectionDecompressor::DecompressColumnar(std::string_view payload
   }
   if (d.remaining() != 0) return fail(DataLoss("section: bytes after the JSON column frames"));
   // The section's memory: its head (the metadata's views point there) and the lines.
-  const size_t capacity = head_size + layout_.OutputBound(column_views_) + kJsonColumnSlack;
+  const size_t lines_bound =
+      line_tests_ ? layout_.LineTestsBound(*line_tests_) : layout_.OutputBound(column_views_) + kJsonColumnSlack;
+  const size_t capacity = head_size + lines_bound;
   if (capacity > UINT32_MAX) return fail(DataLoss("section: too big"));
   if (s.raw_capacity_ < capacity) {
     s.raw_capacity_ = capacity + capacity / 4;
@@ -195,8 +225,11 @@ Result<Section> SectionDecompressor::DecompressColumnar(std::string_view payload
     name = std::string_view(s.raw_.get() + (name.data() - header_.data()), name.size());
     value = std::string_view(s.raw_.get() + (value.data() - header_.data()), value.size());
   }
-  if (Status st = layout_.Rebuild(column_views_, s.raw_.get() + head_size, s.raw_capacity_ - head_size,
-                                  s.line_off_.data(), static_cast<uint32_t>(head_size));
+  char* const lines = s.raw_.get() + head_size;
+  const size_t room = s.raw_capacity_ - head_size;
+  const auto base = static_cast<uint32_t>(head_size);
+  if (Status st = line_tests_ ? layout_.WriteLineTests(column_views_, *line_tests_, lines, room, s.line_off_.data(), base)
+                              : layout_.Rebuild(column_views_, lines, room, s.line_off_.data(), base);
       !st.ok()) {
     return fail(st);
   }

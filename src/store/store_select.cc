@@ -52,6 +52,7 @@ Status Store::Select(const logql::StreamSelection& selection, const Visitor& vis
   SectionDecompressor decompressor;  // for every cursor of this call, one after another
   decompressor.Require(selection.line_contains);
   decompressor.Project(selection.json_labels);
+  decompressor.TestLines(selection.line_tests);
   struct Planned {
     Labels labels;
     std::vector<CursorSource> sources;

@@ -228,5 +228,50 @@ TEST(JsonColumnsTest, ProjectedSectionsHoldTheQueriedMembers) {
   EXPECT_EQ(section->line(3), lines[3]);
 }
 
+// A query that only tests lines for strings gets, per line, the strings it holds: wherever
+// they are (a key, a value, a nested value, a whole line), as the whole line would show.
+TEST(JsonColumnsTest, LineTestsTellWhichStringsEachLineHolds) {
+  std::vector<std::string> lines = MixedLines();
+  for (int i = 0; i < 40; ++i) {
+    lines.push_back(fmt::format(R"({{"host":"jellyfin-{}","path":"/a/{}","n":{},"tags":["x{}"]}})", i % 3, i, i * 7, i));
+  }
+  std::vector<RawEntry> raw;
+  for (const std::string& l : lines) raw.push_back(RawEntry{3, l, {}});
+  SectionCompressor compressor(1);
+  std::string frame;
+  uint64_t raw_bytes = 0;
+  ASSERT_TRUE(compressor.Compress(raw, frame, raw_bytes).ok());
+  ASSERT_EQ(frame[0], kJsonColumnsTag);
+  const std::vector<std::vector<std::string>> cases = {
+      {"jellyfin"}, {"jellyfin-1", "/a/3"}, {"Host", "x1"}, {"7", "ll", "docker"}, {"", "json"}, {"not there"},
+  };
+  SectionDecompressor decompressor;
+  decompressor.Project(std::vector<std::string>{"unrelated"});  // line tests win over it
+  for (const std::vector<std::string>& strings : cases) {
+    decompressor.TestLines(strings);
+    auto section = decompressor.DecompressAndDecode(frame, raw_bytes);
+    ASSERT_TRUE(section.ok()) << section.status().ToString();
+    ASSERT_EQ(section->size(), lines.size());
+    for (size_t i = 0; i < lines.size(); ++i) {
+      std::string want;  // the strings the line holds, in order, joined by newlines
+      bool first = true;
+      for (const std::string& str : strings) {
+        if (lines[i].find(str) == std::string::npos) continue;
+        if (!first) want += '\n';
+        first = false;
+        want += str;
+      }
+      EXPECT_EQ(section->line(i), want) << lines[i];
+    }
+    decompressor.Recycle(std::move(section).value());
+  }
+  // A string that could span members is not answered this way: whole lines come back.
+  decompressor.TestLines(std::vector<std::string>{"\"n\":7"});
+  decompressor.Project(std::nullopt);
+  auto section = decompressor.DecompressAndDecode(frame, raw_bytes);
+  ASSERT_TRUE(section.ok());
+  for (size_t i = 0; i < lines.size(); ++i) EXPECT_EQ(section->line(i), lines[i]);
+}
+
 }  // namespace
 }  // namespace remediator::store

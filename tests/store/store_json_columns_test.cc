@@ -52,7 +52,10 @@ void Fill(Store& store, int64_t t0, int batches) {
 
 // The store with whole lines only (no projection).
 EditedSelections WithoutProjection(const Store& store) {
-  return EditedSelections(store, [](logql::StreamSelection& s) { s.json_labels.reset(); });
+  return EditedSelections(store, [](logql::StreamSelection& s) {
+    s.json_labels.reset();
+    s.line_tests.reset();
+  });
 }
 
 void ExpectSameAnswers(const logql::StreamSource& a, const logql::StreamSource& b, int64_t start_ns, int64_t end_ns) {
@@ -65,6 +68,10 @@ void ExpectSameAnswers(const logql::StreamSource& a, const logql::StreamSource& 
       R"(sum(count_over_time({job="traefik-access"} | json | __error__!="" [10m])))",
       R"(sum(count_over_time({job="traefik-access"} | json [10m])))",  // an error: plain lines
       R"(sum(count_over_time({job="traefik-access"} |= "jellyfin" [10m])))",
+      R"(sum by (service) (rate({job="traefik-access"} |= "10.0.0" != "/p/1" [10m])))",
+      R"(sum(count_over_time({job="traefik-access"} |= "shadow" or "plain text" [10m])))",
+      R"(sum(count_over_time({job="traefik-access"} != "ServiceName" [10m])))",
+      R"(sum(count_over_time({job="traefik-access"} |= "\"DownstreamStatus\":5" [10m])))",
       R"({job="traefik-access"} | json | DownstreamStatus >= 500)",
   };
   for (const char* q : queries) {

@@ -169,6 +169,29 @@ std::optional<std::vector<std::string>> JsonProjectionLabels(const syntax::Range
   return std::vector<std::string>(hints.needed->begin(), hints.needed->end());
 }
 
+// The strings a source may reduce lines to (StreamSelection::line_tests): set only when the
+// range function does not read the line and every stage is a `|=` or `!=` filter of plain
+// strings without a newline (a line passes them by which of the strings it holds).
+std::optional<std::vector<std::string>> LineTestStrings(const syntax::RangeAggregationExpr& e) {
+  if (e.op != RangeOp::kCountOverTime && e.op != RangeOp::kRate && e.op != RangeOp::kAbsentOverTime) {
+    return std::nullopt;
+  }
+  if (e.range.unwrap || e.range.selector.pipeline.empty()) return std::nullopt;
+  std::vector<std::string> strings;
+  for (const syntax::Stage& stage : e.range.selector.pipeline) {
+    const auto* filter = std::get_if<syntax::LineFilter>(&stage.node);
+    if (filter == nullptr) return std::nullopt;
+    if (filter->op != syntax::LineFilterOp::kContains && filter->op != syntax::LineFilterOp::kNotContains) {
+      return std::nullopt;
+    }
+    for (const syntax::LineFilterOperand& operand : filter->operands) {
+      if (operand.is_ip || operand.value.find('\n') != std::string::npos) return std::nullopt;
+      if (std::find(strings.begin(), strings.end(), operand.value) == strings.end()) strings.push_back(operand.value);
+    }
+  }
+  return strings;
+}
+
 // How an entry's final labels become its series' labels.
 struct LabelShaper {
   std::string exclude;  // the unwrapped label
@@ -521,6 +544,9 @@ Result<StepValue> EvalRangeAggregation(const syntax::RangeAggregationExpr& e, co
   // A query that reads only a few JSON members: a source may hand just those (the store
   // decompresses only their columns).
   whole.json_labels = JsonProjectionLabels(e, hints);
+  // A query that only tests lines for strings: a source may hand stand-ins holding the same
+  // of them (the store need not rebuild lines it keeps by JSON field).
+  whole.line_tests = LineTestStrings(e);
   // Parts in order: worker i's entries come before worker i + 1's (in time, or in file order
   // for the file source; unordered series are sorted stably below).
   std::vector<StreamSelection> sels = source.Split(whole, std::max(1, options.parallelism));
