@@ -1,7 +1,8 @@
 // libFuzzer target for the store's sections (plain and JSON columns). The input's lines
-// (split at '\n') are written as a section and must read back exactly, whole or projected
-// (a projected line is a compact object of a subsequence of the original's members); the
-// written bytes, damaged at fuzzer-chosen places, must decode or fail, never crash.
+// (split at '\n') are written as a section and must read back exactly, whole, projected (a
+// projected line is a compact object of a subsequence of the original's members) or tested
+// for strings (a stand-in holds the same of them); the written bytes, damaged at
+// fuzzer-chosen places, must decode or fail, never crash.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -70,6 +71,27 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (!SplitCompactJsonObject(lines[i], original) || !SplitCompactJsonObject(line, got) ||
           !IsSubsequence(got, original)) {
         std::abort();
+      }
+    }
+    decompressor.Recycle(std::move(section).value());
+  }
+  // Tested for strings (a query's `|=` / `!=` filters): each line's stand-in holds exactly
+  // the strings the line holds. The strings: pieces of the input's first line, and fixed ones.
+  decompressor.Project(std::nullopt);
+  {
+    std::vector<std::string> strings = {"a", "info", ""};
+    if (!lines.empty() && lines[0].size() >= 2) {
+      strings.emplace_back(lines[0].substr(lines[0].size() / 2, 3));
+      strings.emplace_back(lines[0].substr(0, 2));
+    }
+    decompressor.TestLines(strings);
+    auto section = decompressor.DecompressAndDecode(frame, raw_bytes);
+    if (!section.ok() || section->size() != lines.size()) std::abort();
+    for (size_t i = 0; i < lines.size(); ++i) {
+      for (const std::string& str : strings) {
+        if ((section->line(i).find(str) != std::string_view::npos) != (lines[i].find(str) != std::string_view::npos)) {
+          std::abort();
+        }
       }
     }
     decompressor.Recycle(std::move(section).value());
