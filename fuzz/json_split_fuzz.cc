@@ -10,43 +10,13 @@
 #include <string_view>
 #include <vector>
 
-#include <simdjson.h>
-
+#include "../tests/store/json_split_oracle.h"  // the checks the unit tests use
 #include "store/json_split.h"
 
 namespace {
 
-bool SimdjsonObject(std::string_view input) {
-  static simdjson::dom::parser parser;
-  simdjson::dom::element e;
-  return parser.parse(simdjson::padded_string(input)).get(e) == simdjson::SUCCESS && e.is_object();
-}
-
-// No space, tab, CR or LF outside strings, containers at most kMaxJsonSplitDepth deep
-// (meaningful for an input simdjson accepts).
-bool CompactAndShallow(std::string_view input) {
-  bool in_string = false;
-  int depth = 0;
-  for (size_t i = 0; i < input.size(); ++i) {
-    const char c = input[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      if (++depth > remediator::store::kMaxJsonSplitDepth) return false;
-    } else if (c == '}' || c == ']') {
-      --depth;
-    } else if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-      return false;
-    }
-  }
-  return true;
-}
+using remediator::store::testing::CompactAndShallow;
+using remediator::store::testing::SimdjsonObject;
 
 bool SameMembers(const std::vector<remediator::store::JsonMember>& a, const std::vector<remediator::store::JsonMember>& b) {
   if (a.size() != b.size()) return false;
@@ -65,15 +35,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const bool accepted = remediator::store::SplitCompactJsonObject(input, members);
   const bool simdjson_object = SimdjsonObject(input);
   if (accepted) {
-    std::string rebuilt = "{";
-    for (size_t i = 0; i < members.size(); ++i) {
-      if (i > 0) rebuilt += ',';
-      rebuilt += '"';
-      rebuilt += members[i].key;
-      rebuilt += "\":";
-      rebuilt += members[i].value;
-    }
-    rebuilt += '}';
+    const std::string rebuilt = remediator::store::testing::RebuildFromMembers(members);
     if (rebuilt != input) std::abort();
     if (!simdjson_object) std::abort();
   } else if (simdjson_object && CompactAndShallow(input)) {

@@ -15,60 +15,18 @@
 #include <vector>
 
 #include <gtest/gtest.h>
-#include <simdjson.h>
+
+#include "store/json_split_oracle.h"
 
 namespace remediator::store {
 namespace {
 
 using Members = std::vector<std::pair<std::string, std::string>>;
 
-std::string Rebuild(const std::vector<JsonMember>& members) {
-  std::string out = "{";
-  for (size_t i = 0; i < members.size(); ++i) {
-    if (i > 0) out += ',';
-    out += '"';
-    out += members[i].key;
-    out += "\":";
-    out += members[i].value;
-  }
-  return out + "}";
-}
+using testing::CompactAndShallow;
+using testing::SimdjsonObject;
 
-bool SimdjsonObject(std::string_view line) {
-  static simdjson::dom::parser parser;
-  simdjson::dom::element e;
-  return parser.parse(simdjson::padded_string(line)).get(e) == simdjson::SUCCESS && e.is_object();
-}
-
-// Whether `line` has no space, tab, CR or LF outside strings, and its containers are nested
-// at most kMaxJsonSplitDepth deep (only meaningful for a line simdjson accepts).
-bool CompactAndShallow(std::string_view line) {
-  bool in_string = false;
-  int depth = 0;
-  for (size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (in_string) {
-      if (c == '\\') ++i;
-      if (c == '"') in_string = false;
-      continue;
-    }
-    switch (c) {
-      case '"': in_string = true; break;
-      case '{':
-      case '[':
-        if (++depth > kMaxJsonSplitDepth) return false;
-        break;
-      case '}':
-      case ']': --depth; break;
-      case ' ':
-      case '\t':
-      case '\r':
-      case '\n': return false;
-      default: break;
-    }
-  }
-  return true;
-}
+std::string Rebuild(const std::vector<JsonMember>& members) { return testing::RebuildFromMembers(members); }
 
 Members Copy(const std::vector<JsonMember>& members) {
   Members out;

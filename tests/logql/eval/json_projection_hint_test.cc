@@ -12,6 +12,7 @@
 #include "logql/eval/engine.h"
 #include "logql/json_projection.h"
 #include "logql/source/memory_source.h"
+#include "logql/hint_source.h"
 #include "logql/json_projection_util.h"
 #include "logql/same_answer.h"
 
@@ -33,35 +34,10 @@ class ProjectingCursor final : public EntryCursor {
   std::string buf_;
 };
 
-// Records the hint of every selection; with `project`, acts on it.
-class ProjectingSource final : public StreamSource {
- public:
-  ProjectingSource(const StreamSource& inner, bool project) : inner_(inner), project_(project) {}
-
-  Status Select(const StreamSelection& sel, const Visitor& visit) const override {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      seen_.push_back(sel.json_labels);
-    }
-    if (!project_ || !sel.json_labels) return inner_.Select(sel, visit);
-    return inner_.Select(sel, [&](const Labels& stream, EntryCursor& entries) {
-      ProjectingCursor cursor(entries, *sel.json_labels);
-      return visit(stream, cursor);
-    });
-  }
-  std::vector<StreamSelection> Split(const StreamSelection& sel, int n) const override { return inner_.Split(sel, n); }
-
-  std::vector<std::optional<std::vector<std::string>>> seen() const {
-    std::lock_guard<std::mutex> lock(mu_);
-    return seen_;
-  }
-
- private:
-  const StreamSource& inner_;
-  const bool project_;
-  mutable std::mutex mu_;
-  mutable std::vector<std::optional<std::vector<std::string>>> seen_;
-};
+// Records the json_labels hint of every selection; with `project`, acts on it.
+testing::HintSource<ProjectingCursor> ProjectingSource(const StreamSource& inner, bool project) {
+  return testing::HintSource<ProjectingCursor>(inner, &StreamSelection::json_labels, project);
+}
 
 TEST(JsonProjectionSplitter, KeepsAcceptedMembersInOrder) {
   std::string out;
@@ -212,8 +188,8 @@ TEST_F(JsonProjectionHint, SameAnswersWithProjectedLines) {
       std::string query = c.query;
       query.replace(query.find("SEL"), 3, selector);
       SCOPED_TRACE(query);
-      ProjectingSource plain(src_, false);
-      ProjectingSource projecting(src_, true);
+      auto plain = ProjectingSource(src_, false);
+      auto projecting = ProjectingSource(src_, true);
       auto want = Run(plain, query, range);
       auto got = Run(projecting, query, range);
       ASSERT_EQ(want.ok(), got.ok()) << (want.ok() ? got.status().message() : want.status().message());
@@ -237,7 +213,7 @@ TEST_F(JsonProjectionHint, SameAnswersWithProjectedLines) {
 }
 
 TEST_F(JsonProjectionHint, LogQueriesGetNoHint) {
-  ProjectingSource projecting(src_, true);
+  auto projecting = ProjectingSource(src_, true);
   auto got = Run(projecting, R"({job="traefik-access"} | json | DownstreamStatus >= 500)", true);
   ASSERT_TRUE(got.ok()) << got.status().message();
   EXPECT_FALSE(got->streams.empty());

@@ -10,6 +10,7 @@
 
 #include "core/clock.h"
 #include "logql/eval/engine.h"
+#include "logql/hint_source.h"
 #include "logql/same_answer.h"
 #include "logql/source/memory_source.h"
 
@@ -42,32 +43,10 @@ class StandInCursor final : public EntryCursor {
   std::string buf_;
 };
 
-// Records the hint of every selection and acts on it.
-class StandInSource final : public StreamSource {
- public:
-  explicit StandInSource(const StreamSource& inner) : inner_(inner) {}
-  Status Select(const StreamSelection& sel, const Visitor& visit) const override {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      seen_.push_back(sel.line_tests);
-    }
-    if (!sel.line_tests) return inner_.Select(sel, visit);
-    return inner_.Select(sel, [&](const Labels& stream, EntryCursor& entries) {
-      StandInCursor cursor(entries, *sel.line_tests);
-      return visit(stream, cursor);
-    });
-  }
-  std::vector<StreamSelection> Split(const StreamSelection& sel, int n) const override { return inner_.Split(sel, n); }
-  std::vector<std::optional<std::vector<std::string>>> seen() const {
-    std::lock_guard<std::mutex> lock(mu_);
-    return seen_;
-  }
-
- private:
-  const StreamSource& inner_;
-  mutable std::mutex mu_;
-  mutable std::vector<std::optional<std::vector<std::string>>> seen_;
-};
+// Records the line_tests hint of every selection and acts on it.
+testing::HintSource<StandInCursor> StandInSource(const StreamSource& inner) {
+  return testing::HintSource<StandInCursor>(inner, &StreamSelection::line_tests, true);
+}
 
 TEST(LineTestsHint, SameAnswersFromStandIns) {
   MemoryStreamSource src;
@@ -97,7 +76,7 @@ TEST(LineTestsHint, SameAnswersFromStandIns) {
   };
   for (const auto& [query, hint] : cases) {
     SCOPED_TRACE(query);
-    StandInSource standing_in(src);
+    auto standing_in = StandInSource(src);
     QueryParams p;
     p.query = query;
     p.start_ns = kT0 - kNanosPerHour;
@@ -112,7 +91,7 @@ TEST(LineTestsHint, SameAnswersFromStandIns) {
     for (const auto& h : standing_in.seen()) EXPECT_EQ(h, hint);
   }
   // A log query shows lines: never a hint.
-  StandInSource standing_in(src);
+  auto standing_in = StandInSource(src);
   QueryParams p;
   p.query = R"({job="x"} |= "jellyfin")";
   p.start_ns = kT0 - kNanosPerHour;
