@@ -2,9 +2,10 @@
 // embedded store, the way `remediator ship --once` would, and reports throughput, CPU,
 // peak RSS and the store's size after sealing.
 //
-//   ingest --file access.log --store DIR [--pipeline bench|seed] [--batch-bytes 2097152]
-//          [--batch-entries 4096] [--block-bytes 2097152] [--zstd-level 1] [--seal-threads 2]
-//          [--deferred-block-bytes 33554432] [--job traefik-access] [--json-columns 1|0]
+//   ingest --file access.log --store DIR [--pipeline bench|seed] [--batch-bytes 1572864]
+//          [--batch-entries 1536] [--block-bytes 1572864] [--zstd-level 1] [--seal-threads 2]
+//          [--deferred-block-bytes 33554432] [--section-bytes 262144] [--section-buffer-bytes 4194304]
+//          [--job traefik-access] [--json-columns 1|0]
 //
 // --pipeline bench: json (StartUTC, ServiceName) + timestamp (RFC3339Nano) + labels (service)
 // --pipeline seed:  the seed's traefik-access job (json of 7 fields, timestamp, labels
@@ -13,7 +14,9 @@
 // into one batch while a committer thread appends the previous batch (with the checkpoint
 // of the file offset it ends at) to the store, so parsing overlaps compression and fsync.
 // Batches go in with Store::AppendDeferred, as ship's do: big ones share an open block of
-// --deferred-block-bytes of lines, synced once (0: a block and an fdatasync per batch).
+// --deferred-block-bytes of lines, synced once (0: a block and an fdatasync per batch), and a
+// stream's lines wait until they reach --section-bytes (at most --section-buffer-bytes of all
+// streams wait) to be compressed as one section (0: each batch's at once).
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -149,7 +152,8 @@ long PeakRssKiB() {
 
 int main(int argc, char** argv) {
   std::string file, dir, pipeline = "bench", job = "traefik-access";
-  size_t batch_bytes = 2 << 20, batch_entries = 4096, block_bytes = 2 << 20, deferred_block_bytes = 32 << 20;
+  size_t batch_bytes = 1536 << 10, batch_entries = 1536, block_bytes = 1536 << 10, deferred_block_bytes = 32 << 20,
+         section_bytes = 256 << 10, section_buffer_bytes = 4 << 20;
   int level = 1, seal_threads = 2;
   bool json_columns = true;
   for (int i = 1; i + 1 < argc; i += 2) {
@@ -165,6 +169,8 @@ int main(int argc, char** argv) {
     else if (k == "--zstd-level") level = std::stoi(v);
     else if (k == "--seal-threads") seal_threads = std::stoi(v);
     else if (k == "--deferred-block-bytes") deferred_block_bytes = std::stoul(v);
+    else if (k == "--section-bytes") section_bytes = std::stoul(v);
+    else if (k == "--section-buffer-bytes") section_buffer_bytes = std::stoul(v);
     else if (k == "--json-columns") json_columns = std::string_view(v) != "0";
     else {
       fmt::print(stderr, "ingest: unknown option {}\n", k);
@@ -182,6 +188,8 @@ int main(int argc, char** argv) {
   opts.zstd_level = level;
   opts.seal_threads = seal_threads;
   opts.deferred_block_bytes = deferred_block_bytes;
+  opts.section_bytes = section_bytes;
+  opts.section_buffer_bytes = section_buffer_bytes;
   opts.json_columns = json_columns;
   auto store = remediator::store::Store::Open(opts);
   if (!store.ok()) {

@@ -7,12 +7,16 @@
 
 namespace remediator::cli {
 namespace {
-constexpr size_t kStoreOnlyBlockBytes = 2u << 20;
+constexpr size_t kStoreOnlyBlockBytes = 1536u << 10;
 // Into the store alone, the shipper's big batches share an open block of this many bytes of
 // lines, synced and renamed once (Store::AppendDeferred), not one block file, fdatasync and
 // folder fsync per 2 MiB batch; their positions advance when the block is sealed (full, or
 // the shipper has caught up).
 constexpr size_t kStoreOnlyDeferredBlockBytes = 32u << 20;
+// ... in which a stream's section spans several batches: its lines wait until they reach
+// this many bytes, and all streams' together at most the next (StoreOptions::section_bytes).
+constexpr size_t kStoreOnlySectionBytes = 256u << 10;
+constexpr size_t kStoreOnlySectionBufferBytes = 4u << 20;
 }  // namespace
 
 Result<pipeline::PromtailConfig> ShippingConfigOf(const remediation::Config& config) {
@@ -33,6 +37,8 @@ Result<std::unique_ptr<Shipping>> Shipping::Open(const pipeline::PromtailConfig&
       if (config.clients.empty()) {
         so.block_bytes = kStoreOnlyBlockBytes;
         so.deferred_block_bytes = kStoreOnlyDeferredBlockBytes;
+        so.section_bytes = kStoreOnlySectionBytes;
+        so.section_buffer_bytes = kStoreOnlySectionBufferBytes;
         // The shipper commits on the store sink's thread while it reads the next batch: the
         // two cores are busy already, and a second sealing thread would cost its memory
         // (a compressor and its buffers) for little.
@@ -57,13 +63,14 @@ Result<std::unique_ptr<Shipping>> Shipping::Open(const pipeline::PromtailConfig&
   // Into the store alone, a batch of a whole block is sealed straight into it: no WAL record
   // and one compression (Promtail's 1 MiB batches would each go through the WAL first). The
   // entry cap bounds memory when the lines are short (each entry holds its own label set;
-  // two batches are in memory, one filling while the other is committed: 2048 entries, not
-  // 4096, measured 28.5-29.5 vs 31.6-31.7 MiB peak RSS over the 1 GiB file).
-  // 2 MiB blocks (not the store's default 4): a batch, and the sections sealed from it, are
-  // held in memory at once, and `ship` stays under 32 MiB of RSS.
+  // two batches are in memory, one filling while the other is committed).
+  // 1.5 MiB blocks (not the store's default 4): two batches, the lines waiting to become
+  // sections (kStoreOnlySectionBufferBytes) and the sections compressed from a batch are in
+  // memory at once, and `ship` stays under 32 MiB of RSS (measured over the 1 GiB file:
+  // 29.9 MiB; 2 MiB batches: 32.9 MiB; 1 MiB: 28 MiB but 8% more wall time).
   if (config.clients.empty() && s->store_ != nullptr) {
     opts.batch_bytes = static_cast<int64_t>(kStoreOnlyBlockBytes);
-    opts.batch_entries = 2048;
+    opts.batch_entries = 1536;
   }
   // 64 KiB reads (not 256): the chunk stays in the cache between the read and the line scan
   // (measured on ship --once, bench pipeline: 0.13-0.22 vs 0.22-0.31 system CPU-s per 200 MB).

@@ -131,15 +131,11 @@ uint32_t Store::Intern(const Labels& labels) {
 
 void Store::AddToHead(uint32_t id, int64_t ts, std::string_view line, std::span<const Label> sm) {
   StreamState& s = *streams_[id];
-  HeadEntry e{ts, s.head_lines.size(), static_cast<uint32_t>(line.size()),
-              static_cast<uint32_t>(s.head_sm.size()), static_cast<uint32_t>(sm.size())};
-  s.head_lines.append(line);
-  s.head_sm.insert(s.head_sm.end(), sm.begin(), sm.end());
-  s.head.push_back(e);
+  s.head.Add(ts, line, sm);
   s.head_min = std::min(s.head_min, ts);
   s.head_max = std::max(s.head_max, ts);
   ++head_entries_;
-  head_bytes_ += line.size() + sizeof(HeadEntry);  // what the head costs in memory, roughly
+  head_bytes_ += line.size() + EntryBuffer::kEntryOverhead;  // what the head costs in memory, roughly
 }
 
 void Store::AddBlock(uint64_t seq, std::shared_ptr<BlockFile> block) {
@@ -341,7 +337,11 @@ Status Store::AppendDeferred(std::span<const LogEntry> batch, std::span<const Ch
     if (wal_.size() == wal_synced_size_) durable_ticket_.store(last_ticket_, std::memory_order_release);
     return Status::Ok();
   }
-  REMEDIATOR_RETURN_IF_ERROR(WriteSectionsLocked(batch, batch_ids_, false));
+  if (options_.section_bytes > 0) {
+    REMEDIATOR_RETURN_IF_ERROR(AddDeferredLocked(batch, cost));
+  } else {
+    REMEDIATOR_RETURN_IF_ERROR(WriteSectionsLocked(batch, batch_ids_, false));
+  }
   for (const Checkpoint& c : checkpoints) open_checkpoints_[c.source] = c;
   open_block_deferred_ = true;
   ticket = ++last_ticket_;
@@ -393,7 +393,7 @@ uint64_t Store::InternBatch(std::span<const LogEntry> batch) {
         }
       }
       batch_ids_[i] = Intern(batch[i].labels);
-      cost += batch[i].line.size() + sizeof(HeadEntry);
+      cost += batch[i].line.size() + EntryBuffer::kEntryOverhead;
     }
   }
   return cost;
@@ -519,6 +519,11 @@ Status Store::SealLocked(std::span<const LogEntry> batch, std::span<const uint32
 }
 
 void Store::DiscardOpenBlock() {
+  for (auto& sp : streams_) {
+    sp->pending.Clear();
+    sp->pending_bytes = 0;
+  }
+  pending_bytes_ = 0;
   open_block_.reset();
   (void)RemoveFile(BlockPath(wal_seq_) + std::string(kTempSuffix));
   open_block_lines_ = 0;
@@ -526,20 +531,66 @@ void Store::DiscardOpenBlock() {
   open_checkpoints_.clear();
 }
 
-Status Store::WriteSectionsLocked(std::span<const LogEntry> batch, std::span<const uint32_t> ids, bool with_head) {
-  if (open_block_ == nullptr) {
-    open_block_ = std::make_unique<BlockWriter>(options_.zstd_level, options_.json_columns);
-    if (Status st = open_block_->Open(BlockPath(wal_seq_) + std::string(kTempSuffix)); !st.ok()) {
-      DiscardOpenBlock();
-      return st;
-    }
-    open_checkpoints_ = checkpoints_;
+Status Store::OpenBlockLocked() {
+  if (open_block_ != nullptr) return Status::Ok();
+  open_block_ = std::make_unique<BlockWriter>(options_.zstd_level, options_.json_columns);
+  if (Status st = open_block_->Open(BlockPath(wal_seq_) + std::string(kTempSuffix)); !st.ok()) {
+    DiscardOpenBlock();
+    return st;
   }
-  // One job per stream with entries: its head entries, then its batch entries (arrival
-  // order), grouped by a counting sort of the batch by stream.
+  open_checkpoints_ = checkpoints_;
+  return Status::Ok();
+}
+
+Status Store::AddDeferredLocked(std::span<const LogEntry> batch, uint64_t cost) {
+  // What each stream would hold pending with this batch.
+  std::vector<uint64_t>& after = stream_scratch_;
+  after.assign(streams_.size(), 0);
+  for (size_t i = 0; i < batch.size(); ++i) after[batch_ids_[i]] += batch[i].line.size() + EntryBuffer::kEntryOverhead;
+  std::vector<uint8_t>& flush = flush_scratch_;
+  flush.assign(streams_.size(), 0);
+  uint64_t kept = pending_bytes_ + cost;
+  bool any = false;
+  for (uint32_t id = 0; id < streams_.size(); ++id) {
+    after[id] += streams_[id]->pending_bytes;
+    if (after[id] >= options_.section_bytes) {
+      flush[id] = 1;
+      kept -= after[id];
+      any = true;
+    }
+  }
+  while (kept > options_.section_buffer_bytes) {
+    uint32_t biggest = 0;
+    for (uint32_t id = 1; id < streams_.size(); ++id) {
+      if (!flush[id] && (flush[biggest] || after[id] > after[biggest])) biggest = id;
+    }
+    if (flush[biggest]) break;  // cannot happen: what is kept is some unflushed stream's
+    flush[biggest] = 1;
+    kept -= after[biggest];
+    any = true;
+  }
+  if (any) REMEDIATOR_RETURN_IF_ERROR(WriteSectionsLocked(batch, batch_ids_, false, flush));
+  REMEDIATOR_RETURN_IF_ERROR(OpenBlockLocked());
+  for (size_t i = 0; i < batch.size(); ++i) {
+    StreamState& s = *streams_[batch_ids_[i]];
+    if (flush[batch_ids_[i]]) continue;
+    const LogEntry& e = batch[i];
+    s.pending.Add(e.timestamp_ns, e.line, e.structured_metadata);
+    const uint64_t c = e.line.size() + EntryBuffer::kEntryOverhead;
+    s.pending_bytes += c;
+    pending_bytes_ += c;
+    open_block_lines_ += e.line.size();
+  }
+  return Status::Ok();
+}
+
+Status Store::WriteSectionsLocked(std::span<const LogEntry> batch, std::span<const uint32_t> ids, bool with_head,
+                                  std::span<const uint8_t> only) {
+  REMEDIATOR_RETURN_IF_ERROR(OpenBlockLocked());
+  // One job per stream with entries: its head entries, its pending entries, then its batch
+  // entries (arrival order; grouped by stream with a counting sort).
   struct Job {
     uint32_t stream;
-    uint32_t batch_begin = 0, batch_end = 0;  // into by_stream
     uint32_t worker = 0;                      // the compressor holding the frame ...
     size_t at = 0, size = 0;                  // ... and where
     uint64_t raw_bytes = 0;
@@ -552,18 +603,20 @@ Status Store::WriteSectionsLocked(std::span<const LogEntry> batch, std::span<con
   std::vector<uint32_t> start(streams_.size() + 1, 0);
   for (uint32_t id : ids) ++start[id + 1];
   for (size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
-  std::vector<Job> jobs;
-  for (uint32_t id = 0; id < streams_.size(); ++id) {
-    if ((!with_head || streams_[id]->head.empty()) && start[id] == start[id + 1]) continue;
-    Job j;
-    j.stream = id;
-    j.batch_begin = j.batch_end = start[id];
-    jobs.push_back(std::move(j));
-  }
   {
     std::vector<uint32_t> fill(start.begin(), start.end() - 1);
     for (uint32_t i = 0; i < ids.size(); ++i) by_stream[fill[ids[i]]++] = i;
-    for (Job& j : jobs) j.batch_end = fill[j.stream];
+  }
+  std::vector<Job> jobs;
+  uint64_t lines = 0;  // of the batch
+  for (uint32_t id = 0; id < streams_.size(); ++id) {
+    const StreamState& s = *streams_[id];
+    if (!only.empty() && !only[id]) continue;
+    if ((!with_head || s.head.empty()) && s.pending.empty() && start[id] == start[id + 1]) continue;
+    Job j;
+    j.stream = id;
+    jobs.push_back(std::move(j));
+    for (uint32_t b = start[id]; b < start[id + 1]; ++b) lines += batch[by_stream[b]].line.size();
   }
   // Encode and compress the sections on up to seal_threads threads (each with its own
   // compressor, kept across seals); write them in order.
@@ -573,8 +626,6 @@ Status Store::WriteSectionsLocked(std::span<const LogEntry> batch, std::span<con
     raw_scratch_.emplace_back();
   }
   std::atomic<size_t> next_job{0};
-  uint64_t lines = 0;
-  for (uint32_t b = 0; b < batch.size(); ++b) lines += batch[b].line.size();
   std::vector<TrigramCollector> collectors(workers);
   auto work = [&](uint32_t worker) {
     SectionCompressor& compressor = *compressors_[worker];
@@ -583,13 +634,9 @@ Status Store::WriteSectionsLocked(std::span<const LogEntry> batch, std::span<con
       Job& j = jobs[k];
       const StreamState& s = *streams_[j.stream];
       raw.clear();
-      if (with_head) {
-        for (const HeadEntry& e : s.head) {
-          raw.push_back(RawEntry{e.ts, std::string_view(s.head_lines).substr(e.line_off, e.line_len),
-                                 std::span<const Label>(s.head_sm).subspan(e.sm_begin, e.sm_count)});
-        }
-      }
-      for (uint32_t b = j.batch_begin; b < j.batch_end; ++b) {
+      if (with_head) s.head.AppendTo(raw);
+      s.pending.AppendTo(raw);
+      for (uint32_t b = start[j.stream]; b < start[j.stream + 1]; ++b) {
         const LogEntry& e = batch[by_stream[b]];
         raw.push_back(RawEntry{e.timestamp_ns, e.line, e.structured_metadata});
       }
@@ -621,6 +668,12 @@ Status Store::WriteSectionsLocked(std::span<const LogEntry> batch, std::span<con
   }
   if (st.ok()) {
     open_block_lines_ += lines;
+    for (const Job& j : jobs) {
+      StreamState& s = *streams_[j.stream];
+      pending_bytes_ -= s.pending_bytes;
+      s.pending.Clear();
+      s.pending_bytes = 0;
+    }
     return st;
   }
   // Leave the open block as it was: the batches in it stay, this one is not there.
@@ -640,7 +693,8 @@ Status Store::FinishOpenBlockLocked() {
   {
     std::vector<Checkpoint> cps;
     for (const auto& [_, c] : open_checkpoints_) cps.push_back(c);
-    Status st = open_block_->Finish(seq, std::move(cps));
+    Status st = pending_bytes_ == 0 ? Status::Ok() : WriteSectionsLocked({}, {}, false);
+    if (st.ok()) st = open_block_->Finish(seq, std::move(cps));
     if (st.ok() && std::rename(tmp.c_str(), path.c_str()) != 0) st = Internal("rename " + tmp);
     if (!st.ok()) {
       if (open_block_deferred_) {
@@ -683,9 +737,7 @@ Status Store::FinishOpenBlockLocked() {
     if (s.head.empty()) continue;
     // Give the memory back: with many streams, kept capacities would add up past the
     // head's byte budget.
-    std::vector<HeadEntry>().swap(s.head);
-    std::string().swap(s.head_lines);
-    std::vector<Label>().swap(s.head_sm);
+    s.head.Release();
     s.head_min = INT64_MAX;
     s.head_max = INT64_MIN;
   }

@@ -27,6 +27,7 @@
 #include "logql/stream_source.h"
 #include "store/block.h"
 #include "store/checkpoint.h"
+#include "store/entry_buffer.h"
 #include "store/file_util.h"
 #include "store/rw_lock.h"
 #include "store/section.h"
@@ -54,6 +55,15 @@ struct StoreOptions {
   // renamed) once its lines reach this many bytes. 0: every big batch is a block of its own,
   // durable when AppendDeferred returns (as with Append).
   size_t deferred_block_bytes = 0;
+  // AppendDeferred: a stream's entries of batches that would each become sections of the
+  // open block wait in memory (copied) until they reach section_bytes, and become one
+  // section then, or when the block is sealed, or (biggest first) when all streams' waiting
+  // entries would pass section_buffer_bytes. A batch of many streams gives each only a small
+  // share (20 services in 2 MiB: ~100 KB apiece), and small sections cost zstd and the
+  // trigram filters per section when writing, and per frame when reading. 0: each batch's
+  // entries are compressed as they come.
+  size_t section_bytes = 0;
+  size_t section_buffer_bytes = 0;
 };
 
 struct StoreStats {
@@ -138,13 +148,6 @@ class Store final : public logql::StreamSource {
   const std::string& dir() const { return options_.dir; }
 
  private:
-  struct HeadEntry {
-    int64_t ts;
-    uint64_t line_off;
-    uint32_t line_len;
-    uint32_t sm_begin;
-    uint32_t sm_count;
-  };
   struct SectionRef {
     std::shared_ptr<const BlockFile> block;
     uint32_t section;
@@ -153,10 +156,12 @@ class Store final : public logql::StreamSource {
   struct StreamState {
     Labels labels;
     std::vector<SectionRef> sections;  // block seq order
-    std::vector<HeadEntry> head;
-    std::string head_lines;
-    std::vector<Label> head_sm;
+    EntryBuffer head;
     int64_t head_min = INT64_MAX, head_max = INT64_MIN;
+    // Its entries of deferred batches not yet compressed (section_bytes); queries do not see
+    // them, as they do not see the open block.
+    EntryBuffer pending;
+    uint64_t pending_bytes = 0;  // as InternBatch counts them
     bool declared_in_wal = false;
   };
 
@@ -187,10 +192,20 @@ class Store final : public logql::StreamSource {
   // `sync`: fdatasync a WAL record (else it is durable at the next sync).
   Status AppendLocked(std::span<const LogEntry> batch, std::span<const Checkpoint> checkpoints, uint64_t cost,
                       bool sync);
-  // Compresses the head's entries (with_head) and `batch` into sections of the open block
-  // (opened at blk-<wal_seq_>.blk.tmp when there is none); on failure the open block is as
-  // it was before.
-  Status WriteSectionsLocked(std::span<const LogEntry> batch, std::span<const uint32_t> ids, bool with_head);
+  // Opens the open block at blk-<wal_seq_>.blk.tmp when there is none.
+  Status OpenBlockLocked();
+  // Compresses into sections of the open block, one per stream: the head's entries
+  // (with_head), the pending ones and `batch` (stream ids `ids`), all of them or, when
+  // `only` is not empty, those of the streams s with only[s] set; then empties those
+  // streams' pending entries. On failure the open block and the pending entries are as they
+  // were before.
+  Status WriteSectionsLocked(std::span<const LogEntry> batch, std::span<const uint32_t> ids, bool with_head,
+                             std::span<const uint8_t> only = {});
+  // AppendDeferred of a batch (ids in batch_ids_, `cost` as InternBatch counts it) through
+  // the pending entries: compresses the streams it brings to section_bytes (with their
+  // entries of the batch) and, biggest first, others while all would pass
+  // section_buffer_bytes, then keeps the rest of the batch pending. Nothing changes when it fails.
+  Status AddDeferredLocked(std::span<const LogEntry> batch, uint64_t cost);
   // Seals the open block: index (with open_checkpoints_), fdatasync, rename, WAL switch. On
   // failure the block is removed; broken_ is set when it held deferred batches.
   Status FinishOpenBlockLocked();
@@ -237,6 +252,9 @@ class Store final : public logql::StreamSource {
   uint64_t open_block_lines_ = 0;      // line bytes in it
   bool open_block_deferred_ = false;   // it holds batches of AppendDeferred
   std::map<std::string, Checkpoint, std::less<>> open_checkpoints_;  // checkpoints_ + its batches'
+  uint64_t pending_bytes_ = 0;  // the streams' pending_bytes added up
+  std::vector<uint64_t> stream_scratch_;  // per stream, reused by AppendDeferred
+  std::vector<uint8_t> flush_scratch_;
   uint64_t wal_synced_size_ = 0;       // WAL bytes known durable (the rest awaits a sync)
   uint64_t last_ticket_ = 0;
   std::atomic<uint64_t> durable_ticket_{0};

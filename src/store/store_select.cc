@@ -77,17 +77,14 @@ Status Store::Select(const logql::StreamSelection& selection, const Visitor& vis
         // Snapshot the head's entries in range, sorted, as a decoded section.
         std::vector<uint32_t> idx;
         for (uint32_t i = 0; i < s.head.size(); ++i) {
-          if (s.head[i].ts >= selection.start_ns && s.head[i].ts < selection.end_ns) idx.push_back(i);
+          const int64_t ts = s.head.timestamp(i);
+          if (ts >= selection.start_ns && ts < selection.end_ns) idx.push_back(i);
         }
         std::stable_sort(idx.begin(), idx.end(),
-                         [&](uint32_t a, uint32_t b) { return s.head[a].ts < s.head[b].ts; });
+                         [&](uint32_t a, uint32_t b) { return s.head.timestamp(a) < s.head.timestamp(b); });
         std::vector<RawEntry> raw;
         raw.reserve(idx.size());
-        for (uint32_t i : idx) {
-          const HeadEntry& e = s.head[i];
-          raw.push_back(RawEntry{e.ts, std::string_view(s.head_lines).substr(e.line_off, e.line_len),
-                                 std::span<const Label>(s.head_sm).subspan(e.sm_begin, e.sm_count)});
-        }
+        for (uint32_t i : idx) raw.push_back(s.head.at(i));
         std::string encoded;
         EncodeSection(raw, encoded);
         auto section = Section::Decode(std::move(encoded));
@@ -156,7 +153,7 @@ std::vector<logql::StreamSelection> Store::Split(const logql::StreamSelection& s
       }
       if (!s.head.empty() && s.head_max >= selection.start_ns && s.head_min < selection.end_ns) {
         head.min_ts = std::min(head.min_ts, s.head_min);
-        head.bytes += s.head_lines.size() + s.head.size();
+        head.bytes += s.head.line_bytes() + s.head.size();
       }
     }
     if (head.bytes > 0) groups.push_back(head);

@@ -49,12 +49,15 @@ scrape_configs:
 }
 
 // Ships everything under `dir` into the store at dir/store, small batches and blocks; with
-// `deferred_block_bytes`, the batches share open blocks of that size (Store::AppendDeferred).
-store::StoreOptions SmallStore(const std::string& dir, size_t deferred_block_bytes) {
+// `deferred_block_bytes`, the batches share open blocks of that size (Store::AppendDeferred),
+// and with `section_bytes` their lines wait in memory to become sections of that size.
+store::StoreOptions SmallStore(const std::string& dir, size_t deferred_block_bytes, size_t section_bytes) {
   store::StoreOptions so;
   so.dir = dir + "/store";
   so.block_bytes = 64 << 10;
   so.deferred_block_bytes = deferred_block_bytes;
+  so.section_bytes = section_bytes;
+  so.section_buffer_bytes = 2 * section_bytes;
   return so;
 }
 
@@ -68,9 +71,9 @@ ShipperOptions SmallBatches(sinks::StoreSink& sink, int64_t batch_bytes) {
   return o;
 }
 
-Status ShipOnce(const std::string& dir, size_t deferred_block_bytes = 0) {
+Status ShipOnce(const std::string& dir, size_t deferred_block_bytes = 0, size_t section_bytes = 0) {
   REMEDIATOR_ASSIGN_OR_RETURN(std::unique_ptr<store::Store> st,
-                              store::Store::Open(SmallStore(dir, deferred_block_bytes)));
+                              store::Store::Open(SmallStore(dir, deferred_block_bytes, section_bytes)));
   sinks::StoreSink sink(*st);
   const ShipperOptions o = SmallBatches(sink, 32 << 10);
   SystemClock clock;
@@ -103,22 +106,24 @@ void WriteLines(const std::string& path, int from, int to, std::string_view tag)
 TEST(StoreExactlyOnceTest, KillNineMidFileThenResumeStoresEveryLineOnce) {
   constexpr int kLines = 40000;
   // Rounds 0 and 1: a block per batch; round 2: batches share blocks of 160 KiB of lines
-  // (about five batches), so the kill also lands while batches sit in an open block.
-  for (int round = 0; round < 3; ++round) {
+  // (about five batches), so the kill also lands while batches sit in an open block; round
+  // 3: and their lines wait in memory to become sections of 80 KiB (about two batches).
+  for (int round = 0; round < 4; ++round) {
     SCOPED_TRACE(round);
-    const size_t deferred = round == 2 ? 160 << 10 : 0;
+    const size_t deferred = round >= 2 ? 160 << 10 : 0;
+    const size_t section_bytes = round == 3 ? 80 << 10 : 0;
     TempDir dir;
     WriteLines(dir.path() + "/app.log", 0, kLines, "padding-padding-padding-padding-padding");
     const pid_t pid = ::fork();
     ASSERT_GE(pid, 0);
     if (pid == 0) {
-      Status st = ShipOnce(dir.path(), deferred);
+      Status st = ShipOnce(dir.path(), deferred, section_bytes);
       ::_exit(st.ok() ? 0 : 3);
     }
     // Kill it once it has sealed a few blocks (mid-file: the file makes about 70, or 15).
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     size_t blocks = 0;
-    const size_t wanted = round == 2 ? 4 : 3 + 5 * round;
+    const size_t wanted = round >= 2 ? 4 : 3 + 5 * round;
     while (blocks < wanted && std::chrono::steady_clock::now() < deadline) {
       blocks = 0;
       std::error_code ec;
@@ -132,7 +137,7 @@ TEST(StoreExactlyOnceTest, KillNineMidFileThenResumeStoresEveryLineOnce) {
     EXPECT_GT(partial.size(), 0u);
     EXPECT_LT(partial.size(), static_cast<size_t>(kLines));
 
-    Status st = ShipOnce(dir.path(), deferred);
+    Status st = ShipOnce(dir.path(), deferred, section_bytes);
     ASSERT_TRUE(st.ok()) << st.ToString();
     const std::map<int, int> all = Stored(dir.path());
     ASSERT_EQ(all.size(), static_cast<size_t>(kLines));
@@ -162,7 +167,7 @@ TEST(StoreExactlyOnceTest, PositionsWaitUntilTheOpenBlockIsSealed) {
   const std::string path = dir.path() + "/app.log";
   WriteLines(path, 0, 3000, "padding-padding-padding-padding-padding");
   const int64_t size = static_cast<int64_t>(fs::file_size(path));
-  const store::StoreOptions so = SmallStore(dir.path(), 16 << 20);  // never full here
+  const store::StoreOptions so = SmallStore(dir.path(), 16 << 20, 0);  // never full here
   auto st = store::Store::Open(so).value();
   sinks::StoreSink sink(*st);
   // Batches of 1000 lines or a bit more (big enough to skip the WAL). The clock stands still

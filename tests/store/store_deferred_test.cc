@@ -1,8 +1,9 @@
 // Store::AppendDeferred: big batches share one open block, committed (with their
 // checkpoints) only when it is sealed; a block then holds several sections of one stream,
-// which queries merge in time order, ties in arrival order; a crash loses the open block's
-// batches together with their checkpoints, so a writer resuming from Checkpoints() sends
-// them again (exactly-once).
+// which queries merge in time order, ties in arrival order; with section_bytes a stream's
+// entries of several batches wait to become one section (at most section_buffer_bytes of
+// all streams wait); a crash loses the open block's batches together with their
+// checkpoints, so a writer resuming from Checkpoints() sends them again (exactly-once).
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,12 +31,15 @@ using testing::M;
 using testing::SelectAll;
 using testing::TempDir;
 
-StoreOptions Options(const std::string& dir, size_t deferred_block_bytes, int seal_threads = 1) {
+StoreOptions Options(const std::string& dir, size_t deferred_block_bytes, int seal_threads = 1,
+                     size_t section_bytes = 0, size_t section_buffer_bytes = 0) {
   StoreOptions o;
   o.dir = dir;
   o.block_bytes = 16 << 10;
   o.deferred_block_bytes = deferred_block_bytes;
   o.seal_threads = seal_threads;
+  o.section_bytes = section_bytes;
+  o.section_buffer_bytes = section_buffer_bytes;
   return o;
 }
 
@@ -63,11 +67,23 @@ std::string OnlyBlock(const std::string& dir) {
   return "";
 }
 
+// The sections of a block: (stream's service label, entries) in file order.
+std::vector<std::pair<std::string, uint32_t>> Sections(const std::string& dir) {
+  auto block = BlockFile::Open(OnlyBlock(dir));
+  EXPECT_TRUE(block.ok()) << block.status().ToString();
+  std::vector<std::pair<std::string, uint32_t>> out;
+  if (!block.ok()) return out;
+  for (const SectionMeta& m : (*block)->index().sections) out.emplace_back(std::string(LabelValue(m.labels, "service")), m.count);
+  return out;
+}
+
 TEST(StoreDeferredTest, BatchesShareOneBlockAndCommitWhenItIsSealed) {
-  for (int seal_threads : {1, 2}) {
-    SCOPED_TRACE(seal_threads);
+  // Without section_bytes each batch's entries of a stream are a section; with it, each
+  // stream's entries of all three batches are one.
+  for (auto [seal_threads, section_bytes] : {std::pair{1, 0}, {2, 0}, {1, 1 << 20}, {2, 1 << 20}}) {
+    SCOPED_TRACE(fmt::format("seal_threads {}, section_bytes {}", seal_threads, section_bytes));
     TempDir dir;
-    const StoreOptions o = Options(dir.path(), 1 << 20, seal_threads);
+    const StoreOptions o = Options(dir.path(), 1 << 20, seal_threads, section_bytes, 1 << 20);
     auto store = Store::Open(o).value();
     for (int k = 0; k < 3; ++k) {
       uint64_t ticket = 0;
@@ -112,14 +128,45 @@ TEST(StoreDeferredTest, BatchesShareOneBlockAndCommitWhenItIsSealed) {
     };
     check(*store);
     store.reset();
-    // One block, with a section per stream per batch.
-    auto block = BlockFile::Open(OnlyBlock(dir.path()));
-    ASSERT_TRUE(block.ok()) << block.status().ToString();
-    EXPECT_EQ((*block)->index().sections.size(), 6u);
+    // One block, with a section per stream per batch, or per stream.
+    EXPECT_EQ(Sections(dir.path()).size(), section_bytes == 0 ? 6u : 2u);
     auto again = Store::Open(o).value();
     EXPECT_EQ(again->GetCheckpoint("file")->offset, 3);
     check(*again);
   }
+}
+
+// A BigBatch brings stream a 201 entries of 94 bytes as InternBatch counts them (62 of line,
+// 32 of bookkeeping): 18,894; and stream b 100: 9,400.
+TEST(StoreDeferredTest, StreamReachingSectionBytesIsCompressedWithTheBatchThatBringsIt) {
+  TempDir dir;
+  auto store = Store::Open(Options(dir.path(), 1 << 20, 1, 30000, 1 << 20)).value();
+  uint64_t ticket = 0;
+  for (int k = 0; k < 3; ++k) ASSERT_TRUE(store->AppendDeferred(BigBatch(k), {}, ticket).ok());
+  ASSERT_TRUE(store->SealDeferred().ok());
+  store.reset();
+  // a reaches 30,000 with the second batch (both in one section); b never does, and the
+  // third batch's a waits too: both are compressed when the block is sealed (b first: its
+  // stream came first).
+  EXPECT_EQ(Sections(dir.path()),
+            (std::vector<std::pair<std::string, uint32_t>>{{"a", 402}, {"b", 300}, {"a", 201}}));
+}
+
+TEST(StoreDeferredTest, WaitingEntriesPastTheBufferAreCompressedBiggestStreamFirst) {
+  TempDir dir;
+  auto store = Store::Open(Options(dir.path(), 1 << 20, 1, 1 << 20, 20000)).value();
+  uint64_t ticket = 0;
+  for (int k = 0; k < 3; ++k) ASSERT_TRUE(store->AppendDeferred(BigBatch(k), {}, ticket).ok());
+  ASSERT_TRUE(store->SealDeferred().ok());
+  EXPECT_EQ(store->durable_ticket(), 3u);
+  const std::vector<Got> all = SelectAll(*store, {});
+  EXPECT_EQ(all.size(), 3u * 301u);
+  store.reset();
+  // Batch 0: a + b = 28,294 > 20,000, so a (the bigger) goes. Batch 1: 9,400 + 28,294 again:
+  // a goes (18,894 against b's 18,800). Batch 2: b has 28,200, more than a's 18,894: b goes,
+  // and a stays until the seal.
+  EXPECT_EQ(Sections(dir.path()),
+            (std::vector<std::pair<std::string, uint32_t>>{{"a", 201}, {"a", 201}, {"b", 300}, {"a", 201}}));
 }
 
 TEST(StoreDeferredTest, FullBlockSealsItselfAndSmallBatchesWaitForTheNextSync) {
@@ -182,9 +229,11 @@ TEST(StoreDeferredTest, WalAppendSealsTheOpenBlockFirst) {
 // The process dies with batches in the open block: they are gone after a restart, and so are
 // their checkpoints; what was committed before is there once, and the half-written block is
 // removed.
-TEST(StoreDeferredTest, CrashLosesTheOpenBlockWithItsCheckpoints) {
+class StoreDeferredCrashTest : public ::testing::TestWithParam<size_t> {};
+
+TEST_P(StoreDeferredCrashTest, CrashLosesTheOpenBlockWithItsCheckpoints) {
   TempDir dir;
-  const StoreOptions o = Options(dir.path(), 1 << 20);
+  const StoreOptions o = Options(dir.path(), 1 << 20, 1, GetParam(), 1 << 20);
   const pid_t pid = ::fork();
   ASSERT_GE(pid, 0);
   if (pid == 0) {
@@ -208,6 +257,9 @@ TEST(StoreDeferredTest, CrashLosesTheOpenBlockWithItsCheckpoints) {
   for (const Got& g : all) EXPECT_EQ(g.line[0] == 't' ? g.line.back() : g.line[0], '0') << g.line;
   EXPECT_EQ(CountFiles(dir.path(), ".tmp"), 0u);
 }
+
+// section_bytes 0: the batch is in the open block's file; 1 MiB: it waits in memory.
+INSTANTIATE_TEST_SUITE_P(SectionBytes, StoreDeferredCrashTest, ::testing::Values(0, 1 << 20));
 
 }  // namespace
 }  // namespace remediator::store
