@@ -294,7 +294,8 @@ struct Conn {
   std::shared_ptr<Link> link;
   bool keep_alive = true;   // of the request in flight
   bool continued = false;   // "100 Continue" sent for the current request
-  bool eof = false;         // the peer closed its side
+  bool eof = false;         // the peer closed its side (a read returned 0)
+  bool peer_closing = false;  // epoll reported it (EPOLLRDHUP/HUP/ERR): read until eof
   bool unread = false;      // reading stopped at the buffer cap: the socket may hold more
   bool watch_out = false;   // EPOLLOUT is in the interest set (a send hit EAGAIN)
   bool close_after_write = false;
@@ -382,8 +383,9 @@ struct FrontServer::Loop {
         c.in.append(buf, static_cast<size_t>(n));
         c.last_active_ns = SteadyNs();
         // A short read drained the socket; data arriving later raises a new edge. (Saves
-        // the EAGAIN recv per request.)
-        if (static_cast<size_t>(n) < sizeof buf) return false;
+        // the EAGAIN recv per request.) Not when the peer's end came too: it came in the
+        // same edge, and only a read that returns 0 tells it.
+        if (static_cast<size_t>(n) < sizeof buf && !c.peer_closing) return false;
         continue;
       }
       if (n == 0) c.eof = true;
@@ -660,8 +662,10 @@ struct FrontServer::Loop {
   // Reads (when `read`: after a readiness event, or when an earlier read stopped at the
   // cap), serves and writes `c`; closes it when done. Without `read` only the requests
   // already buffered are served: the socket was drained, and new bytes raise a new edge.
-  void Service(Conn& c, bool read = true) {
+  // `events`: the readiness event's flags.
+  void Service(Conn& c, bool read = true, uint32_t events = 0) {
     uint64_t id = c.id;
+    if ((events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0) c.peer_closing = true;
     for (;;) {
       if (read || c.unread) c.unread = ReadMore(c);
       size_t buffered = c.in.size() - c.in_pos;
@@ -822,7 +826,7 @@ Status FrontServer::Run() {
       }
       auto it = loop.conns.find(id);
       if (it == loop.conns.end()) continue;
-      loop.Service(*it->second);
+      loop.Service(*it->second, true, events[i].events);
     }
     if (n > 0) service_.ReleaseCommits();
     int64_t now = SteadyNs();

@@ -197,6 +197,33 @@ TEST_F(FrontServerTest, LimitsAndRejections) {
   }
 }
 
+// A client that sends its request and its end (FIN) at once, and reads until the server
+// closes: the end arrives with the request, in one readiness edge, and must still be seen
+// (the server closed such connections only at the 30 s idle timeout; found by
+// fuzz/http_front_fuzz).
+TEST_F(FrontServerTest, ClientsEndThatComesWithItsRequestClosesTheConnection) {
+  std::string bad_json = Webhook("{\"version\":\"4\",\"alerts\":[");
+  std::string unauthorized = Webhook(kBody);
+  unauthorized.replace(unauthorized.find(kToken), std::string_view(kToken).size(), "nope");
+  const std::pair<std::string, std::string> cases[] = {
+      {Webhook(kBody), "HTTP/1.1 200 OK"},
+      {bad_json, "HTTP/1.1 400 Bad Request"},
+      {unauthorized, "HTTP/1.1 401 Unauthorized"},
+  };
+  for (const auto& [request, status] : cases) {
+    SCOPED_TRACE(status);
+    for (int round = 0; round < 3; ++round) {
+      testing::RawConnection conn(port_);
+      ASSERT_TRUE(conn.Send(request));
+      conn.ShutdownWrite();
+      std::string r = conn.Read();
+      EXPECT_EQ(StatusLine(r), status) << r;
+      EXPECT_EQ(conn.Read(), "");
+      EXPECT_TRUE(conn.closed()) << "still open after 3 s";
+    }
+  }
+}
+
 TEST_F(DeferredFrontTest, AnswersWaitUntilTheDecisionsAreRecorded) {
   testing::RawConnection a(port_), b(port_);
   ASSERT_TRUE(a.Send(Webhook(kBody)));
