@@ -121,7 +121,7 @@ uint32_t Store::Intern(const Labels& labels) {
     if (streams_[it->second]->labels == labels) return last_id_ = it->second;
   }
   const auto id = static_cast<uint32_t>(streams_.size());
-  auto st = std::make_unique<StreamState>();
+  auto st = std::make_unique<StreamState>(&pending_chunks_);
   st->labels = labels;
   streams_.push_back(std::move(st));
   ids_.emplace(h, id);
@@ -338,7 +338,7 @@ Status Store::AppendDeferred(std::span<const LogEntry> batch, std::span<const Ch
     return Status::Ok();
   }
   if (options_.section_bytes > 0) {
-    REMEDIATOR_RETURN_IF_ERROR(AddDeferredLocked(batch, cost));
+    REMEDIATOR_RETURN_IF_ERROR(AddDeferredLocked(batch));
   } else {
     REMEDIATOR_RETURN_IF_ERROR(WriteSectionsLocked(batch, batch_ids_, false));
   }
@@ -542,21 +542,24 @@ Status Store::OpenBlockLocked() {
   return Status::Ok();
 }
 
-Status Store::AddDeferredLocked(std::span<const LogEntry> batch, uint64_t cost) {
-  // What each stream would hold pending with this batch.
+Status Store::AddDeferredLocked(std::span<const LogEntry> batch) {
+  // What each stream would hold pending with this batch, counting the last chunk of its
+  // lines as full (with many streams, those dominate).
   std::vector<uint64_t>& after = stream_scratch_;
   after.assign(streams_.size(), 0);
   for (size_t i = 0; i < batch.size(); ++i) after[batch_ids_[i]] += batch[i].line.size() + EntryBuffer::kEntryOverhead;
   std::vector<uint8_t>& flush = flush_scratch_;
   flush.assign(streams_.size(), 0);
-  uint64_t kept = pending_bytes_ + cost;
+  uint64_t kept = 0;
   bool any = false;
   for (uint32_t id = 0; id < streams_.size(); ++id) {
     after[id] += streams_[id]->pending_bytes;
     if (after[id] >= options_.section_bytes) {
       flush[id] = 1;
-      kept -= after[id];
       any = true;
+    } else if (after[id] > 0) {
+      after[id] += EntryBuffer::kChunkBytes;
+      kept += after[id];
     }
   }
   while (kept > options_.section_buffer_bytes) {

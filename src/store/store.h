@@ -154,6 +154,7 @@ class Store final : public logql::StreamSource {
     int64_t min_ts, max_ts;
   };
   struct StreamState {
+    explicit StreamState(ChunkPool* pending_chunks) : pending(pending_chunks) {}
     Labels labels;
     std::vector<SectionRef> sections;  // block seq order
     EntryBuffer head;
@@ -201,11 +202,11 @@ class Store final : public logql::StreamSource {
   // were before.
   Status WriteSectionsLocked(std::span<const LogEntry> batch, std::span<const uint32_t> ids, bool with_head,
                              std::span<const uint8_t> only = {});
-  // AppendDeferred of a batch (ids in batch_ids_, `cost` as InternBatch counts it) through
-  // the pending entries: compresses the streams it brings to section_bytes (with their
-  // entries of the batch) and, biggest first, others while all would pass
-  // section_buffer_bytes, then keeps the rest of the batch pending. Nothing changes when it fails.
-  Status AddDeferredLocked(std::span<const LogEntry> batch, uint64_t cost);
+  // AppendDeferred of a batch (ids in batch_ids_) through the pending entries: compresses
+  // the streams it brings to section_bytes (with their entries of the batch) and, biggest
+  // first, others while all would pass section_buffer_bytes, then keeps the rest of the
+  // batch pending. Nothing changes when it fails.
+  Status AddDeferredLocked(std::span<const LogEntry> batch);
   // Seals the open block: index (with open_checkpoints_), fdatasync, rename, WAL switch. On
   // failure the block is removed; broken_ is set when it held deferred batches.
   Status FinishOpenBlockLocked();
@@ -225,6 +226,9 @@ class Store final : public logql::StreamSource {
   // write, fdatasync and block compression happen outside mu_. Readers hold mu_ shared.
   std::mutex write_mu_;
   mutable RwLock mu_;  // guards the state below (writers also hold write_mu_ to change it)
+  // The chunks of the streams' pending entries: as many as section_buffer_bytes holds are
+  // kept for reuse. Declared before streams_, which give theirs back when destroyed.
+  ChunkPool pending_chunks_{options_.section_buffer_bytes / EntryBuffer::kChunkBytes};
   std::vector<std::unique_ptr<StreamState>> streams_;  // by id
   std::unordered_multimap<uint64_t, uint32_t> ids_;  // HashLabels(labels) -> stream id
   // name -> value -> stream ids (ascending): the label index for selectors.
