@@ -1,5 +1,7 @@
 #include "store/entry_buffer.h"
 
+#include <algorithm>
+
 namespace remediator::store {
 
 std::unique_ptr<char[]> ChunkPool::Take() {
@@ -13,23 +15,34 @@ void ChunkPool::Give(std::unique_ptr<char[]> chunk) {
   if (free_.size() < max_free_) free_.push_back(std::move(chunk));
 }
 
-void EntryBuffer::Add(int64_t ts, std::string_view line, std::span<const Label> sm) {
-  char* to;
-  if (line.size() > kChunkBytes) {
-    // Its own allocation, after which the last pooled chunk is not filled further.
-    chunks_.push_back(Chunk{std::make_unique_for_overwrite<char[]>(line.size()), false});
-    to = chunks_.back().bytes.get();
-    used_ = kChunkBytes;
-  } else {
-    if (chunks_.empty() || used_ + line.size() > kChunkBytes) {
-      chunks_.push_back(Chunk{pool_ != nullptr ? pool_->Take() : std::make_unique_for_overwrite<char[]>(kChunkBytes),
-                              true});
-      used_ = 0;
-    }
-    to = chunks_.back().bytes.get() + used_;
-    used_ += line.size();
+char* EntryBuffer::Room(size_t n) {
+  if (used_ + n <= capacity_) {
+    char* to = chunks_.back().bytes.get() + used_;
+    used_ += n;
+    return to;
   }
-  if (!line.empty()) std::memcpy(to, line.data(), line.size());
+  // A new chunk: from the pool, or (without one) growing with what the buffer holds, so that
+  // many small buffers (a head of many streams) stay small.
+  const size_t size = pool_ != nullptr ? kChunkBytes : std::clamp<size_t>(line_bytes_, kFirstChunkBytes, kChunkBytes);
+  if (n > size) {
+    // Its own allocation, after which the last chunk is not filled further.
+    chunks_.push_back(Chunk{std::make_unique_for_overwrite<char[]>(n), false});
+    used_ = capacity_ = 0;
+  } else {
+    const bool pooled = pool_ != nullptr;
+    chunks_.push_back(Chunk{pooled ? pool_->Take() : std::make_unique_for_overwrite<char[]>(size), pooled});
+    used_ = n;
+    capacity_ = size;
+  }
+  return chunks_.back().bytes.get();
+}
+
+void EntryBuffer::Add(int64_t ts, std::string_view line, std::span<const Label> sm) {
+  char* to = nullptr;  // an empty line needs no room
+  if (!line.empty()) {
+    to = Room(line.size());
+    std::memcpy(to, line.data(), line.size());
+  }
   entries_.push_back(Entry{ts, to, static_cast<uint32_t>(line.size()), static_cast<uint32_t>(sm_.size()),
                            static_cast<uint32_t>(sm.size())});
   line_bytes_ += line.size();
@@ -41,10 +54,17 @@ void EntryBuffer::Clear() {
     if (c.pooled && pool_ != nullptr) pool_->Give(std::move(c.bytes));
   }
   chunks_.clear();
-  used_ = 0;
-  entries_.clear();
-  sm_.clear();
+  used_ = capacity_ = 0;
   line_bytes_ = 0;
+  if (pool_ != nullptr) {
+    // Pooled buffers take turns (many streams, each waiting now and then): an entry list
+    // kept at its largest by each would add up, as its lines would without the pool.
+    std::vector<Entry>().swap(entries_);
+    std::vector<Label>().swap(sm_);
+  } else {
+    entries_.clear();
+    sm_.clear();
+  }
 }
 
 void EntryBuffer::Release() {

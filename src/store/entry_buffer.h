@@ -2,10 +2,11 @@
 
 // Entries held in memory uncompressed, in arrival order: a stream's head (in the WAL, not yet
 // in a block) and its pending entries (deferred batches not yet compressed). Lines are
-// copied into chunks of kChunkBytes (a longer line gets one of its own), taken from and
-// given back to a ChunkPool when one is given: many buffers filling and emptying in turn
-// then reuse the same memory, which a string per buffer, keeping its largest capacity,
-// would not. No allocation per entry.
+// copied into chunks (a longer line gets one of its own): of kChunkBytes, taken from and
+// given back to a ChunkPool when one is given, so that many buffers filling and emptying in
+// turn reuse the same memory, which a string per buffer, keeping its largest capacity,
+// would not; without a pool, growing with the buffer up to kChunkBytes. No allocation per
+// entry.
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -33,6 +34,7 @@ class ChunkPool {
 class EntryBuffer {
  public:
   static constexpr size_t kChunkBytes = 16 << 10;
+  static constexpr size_t kFirstChunkBytes = 512;  // without a pool
   // What an entry costs in memory beyond its line, roughly.
   static constexpr uint64_t kEntryOverhead = 32;
 
@@ -58,8 +60,8 @@ class EntryBuffer {
   }
   uint64_t line_bytes() const { return line_bytes_; }
 
-  // Empties it; its chunks go back to the pool (freed without one). The entry list keeps
-  // its memory.
+  // Empties it; its chunks go back to the pool (freed without one). Without a pool the
+  // entry list keeps its memory.
   void Clear();
   // Empties it and gives all its memory back.
   void Release();
@@ -75,13 +77,16 @@ class EntryBuffer {
   static_assert(sizeof(Entry) == kEntryOverhead);
   struct Chunk {
     std::unique_ptr<char[]> bytes;
-    bool pooled;  // kChunkBytes long, from or for the pool
+    bool pooled;  // kChunkBytes long, from and for the pool
   };
+
+  // Where the next n (> 0) bytes of lines go.
+  char* Room(size_t n);
 
   ChunkPool* pool_;
   std::vector<Entry> entries_;
   std::vector<Chunk> chunks_;
-  size_t used_ = 0;  // of the last chunk
+  size_t used_ = 0, capacity_ = 0;  // of the last chunk (0: none to fill)
   uint64_t line_bytes_ = 0;
   std::vector<Label> sm_;
 };

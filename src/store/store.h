@@ -226,9 +226,10 @@ class Store final : public logql::StreamSource {
   // write, fdatasync and block compression happen outside mu_. Readers hold mu_ shared.
   std::mutex write_mu_;
   mutable RwLock mu_;  // guards the state below (writers also hold write_mu_ to change it)
-  // The chunks of the streams' pending entries: as many as section_buffer_bytes holds are
-  // kept for reuse. Declared before streams_, which give theirs back when destroyed.
-  ChunkPool pending_chunks_{options_.section_buffer_bytes / EntryBuffer::kChunkBytes};
+  // The chunks of the streams' pending entries: as many as a quarter of
+  // section_buffer_bytes holds are kept for reuse (the next batch's share, about). Declared
+  // before streams_, which give theirs back when destroyed.
+  ChunkPool pending_chunks_{options_.section_buffer_bytes / 4 / EntryBuffer::kChunkBytes};
   std::vector<std::unique_ptr<StreamState>> streams_;  // by id
   std::unordered_multimap<uint64_t, uint32_t> ids_;  // HashLabels(labels) -> stream id
   // name -> value -> stream ids (ascending): the label index for selectors.
