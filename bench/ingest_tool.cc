@@ -3,7 +3,7 @@
 // peak RSS and the store's size after sealing.
 //
 //   ingest --file access.log --store DIR [--pipeline bench|seed] [--batch-bytes 1572864]
-//          [--batch-entries 1536] [--block-bytes 1572864] [--zstd-level 1] [--seal-threads 2]
+//          [--batch-entries 1536] [--block-bytes 2097152] [--zstd-level 1] [--seal-threads 2]
 //          [--deferred-block-bytes 33554432] [--section-bytes 262144] [--section-buffer-bytes 4194304]
 //          [--job traefik-access] [--json-columns 1|0]
 //
@@ -152,7 +152,7 @@ long PeakRssKiB() {
 
 int main(int argc, char** argv) {
   std::string file, dir, pipeline = "bench", job = "traefik-access";
-  size_t batch_bytes = 1536 << 10, batch_entries = 1536, block_bytes = 1536 << 10, deferred_block_bytes = 32 << 20,
+  size_t batch_bytes = 1536 << 10, batch_entries = 1536, block_bytes = 2 << 20, deferred_block_bytes = 32 << 20,
          section_bytes = 256 << 10, section_buffer_bytes = 4 << 20;
   int level = 1, seal_threads = 2;
   bool json_columns = true;
