@@ -11,6 +11,7 @@
 #include "store/json_columns.h"
 #include "store/log_format.h"
 #include "store/section.h"
+#include "store/store_test_util.h"
 
 namespace remediator::store {
 namespace {
@@ -209,12 +210,7 @@ TEST(JsonColumnsTest, ProjectedSectionsHoldTheQueriedMembers) {
                                 500 + i % 2, i, i % 3));
   }
   lines.push_back("plain text stays whole");
-  std::vector<RawEntry> raw;
-  for (const std::string& l : lines) raw.push_back(RawEntry{2, l, {}});
-  SectionCompressor compressor(1);
-  std::string frame;
-  uint64_t raw_bytes = 0;
-  ASSERT_TRUE(compressor.Compress(raw, frame, raw_bytes).ok());
+  const auto [frame, raw_bytes] = testing::CompressSection(testing::RawLines(lines, 2));
   SectionDecompressor decompressor;
   decompressor.Project(std::vector<std::string>{"ServiceName", "DownstreamStatus"});
   auto section = decompressor.DecompressAndDecode(frame, raw_bytes);
@@ -235,12 +231,7 @@ TEST(JsonColumnsTest, LineTestsTellWhichStringsEachLineHolds) {
   for (int i = 0; i < 40; ++i) {
     lines.push_back(fmt::format(R"({{"host":"jellyfin-{}","path":"/a/{}","n":{},"tags":["x{}"]}})", i % 3, i, i * 7, i));
   }
-  std::vector<RawEntry> raw;
-  for (const std::string& l : lines) raw.push_back(RawEntry{3, l, {}});
-  SectionCompressor compressor(1);
-  std::string frame;
-  uint64_t raw_bytes = 0;
-  ASSERT_TRUE(compressor.Compress(raw, frame, raw_bytes).ok());
+  const auto [frame, raw_bytes] = testing::CompressSection(testing::RawLines(lines, 3));
   ASSERT_EQ(frame[0], kJsonColumnsTag);
   const std::vector<std::vector<std::string>> cases = {
       {"jellyfin"}, {"jellyfin-1", "/a/3"}, {"Host", "x1"}, {"7", "ll", "docker"}, {"", "json"}, {"not there"},

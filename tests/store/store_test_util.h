@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -103,6 +104,26 @@ inline std::unique_ptr<Store> OpenSmallBlocks(const std::string& dir, size_t blo
   auto opened = Store::Open(o);
   EXPECT_TRUE(opened.ok()) << opened.status().ToString();
   return opened.ok() ? std::move(opened).value() : nullptr;
+}
+
+// RawEntry views of `lines` (which must outlive them), all at time `ts`.
+inline std::vector<RawEntry> RawLines(const std::vector<std::string>& lines, int64_t ts) {
+  std::vector<RawEntry> raw;
+  for (const std::string& l : lines) raw.push_back(RawEntry{ts, l, {}});
+  return raw;
+}
+
+// `raw` as one section frame, compressed by a SectionCompressor at zstd level 1.
+struct CompressedSection {
+  std::string frame;
+  uint64_t raw_bytes = 0;
+};
+inline CompressedSection CompressSection(std::span<const RawEntry> raw) {
+  SectionCompressor compressor(1);
+  CompressedSection out;
+  const Status st = compressor.Compress(raw, out.frame, out.raw_bytes);
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  return out;
 }
 
 }  // namespace remediator::store::testing

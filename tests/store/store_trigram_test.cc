@@ -163,12 +163,8 @@ TEST(StoreTrigramTest, EngineAnswersTheSameWithAndWithoutTheFilters) {
 TEST(StoreTrigramTest, BlocksGetFiltersOnlyWhenEverySectionsTrigramsAreKnown) {
   TempDir dir;
   const std::vector<std::string> lines = {"jellyfin GET /a", "jellyfin GET /b"};
-  std::vector<RawEntry> raw;
-  for (const std::string& l : lines) raw.push_back(RawEntry{1, l, {}});
-  SectionCompressor compressor(1);
-  std::string frame;
-  uint64_t raw_bytes = 0;
-  ASSERT_TRUE(compressor.Compress(raw, frame, raw_bytes).ok());
+  const std::vector<RawEntry> raw = RawLines(lines, 1);
+  const auto [frame, raw_bytes] = CompressSection(raw);
   const Labels labels = MakeLabels({{"job", "x"}});
   for (bool known : {true, false}) {
     const std::string path = dir.path() + (known ? "/known.blk" : "/unknown.blk");
