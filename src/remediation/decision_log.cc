@@ -68,8 +68,9 @@ void SyncFolder(const std::string& path) {
 
 }  // namespace
 
-Result<std::unique_ptr<DecisionLog>> DecisionLog::Open(const std::string& path) {
-  std::unique_ptr<DecisionLog> log(new DecisionLog(path));
+Result<std::unique_ptr<DecisionLog>> DecisionLog::Open(const std::string& path, SyncFunction sync) {
+  if (sync == nullptr) sync = [](int fd) { return ::fdatasync(fd); };
+  std::unique_ptr<DecisionLog> log(new DecisionLog(path, std::move(sync)));
   std::error_code ec;
   std::filesystem::path parent = std::filesystem::path(path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
@@ -175,7 +176,7 @@ Status DecisionLog::WriteAndSync(const std::string& data) {
     }
     done += static_cast<size_t>(n);
   }
-  if (::fdatasync(fd_) != 0) {
+  if (sync_(fd_) != 0) {
     Status err = Errno("fsync", path_);
     cut(done);
     return err;

@@ -39,8 +39,10 @@ namespace remediator::remediation {
 
 class DecisionLog {
  public:
-  // Opens (creating it and its folder when missing) and repairs a torn last line.
-  static Result<std::unique_ptr<DecisionLog>> Open(const std::string& path);
+  // Opens (creating it and its folder when missing) and repairs a torn last line. `sync`
+  // replaces fdatasync(2) (tests inject failures; returns 0 or -1 with errno set).
+  using SyncFunction = std::function<int(int fd)>;
+  static Result<std::unique_ptr<DecisionLog>> Open(const std::string& path, SyncFunction sync = nullptr);
   ~DecisionLog();
 
   DecisionLog(const DecisionLog&) = delete;
@@ -71,7 +73,7 @@ class DecisionLog {
   int64_t repaired_bytes() const { return repaired_bytes_; }
 
  private:
-  explicit DecisionLog(std::string path) : path_(std::move(path)) {}
+  DecisionLog(std::string path, SyncFunction sync) : path_(std::move(path)), sync_(std::move(sync)) {}
   void FlushLoop();
   Status OpenFile();                        // REQUIRES: file_mu_ held
   Status ReopenIfRotated();                 // REQUIRES: file_mu_ held
@@ -80,6 +82,7 @@ class DecisionLog {
   Status WriteAndSync(const std::string&);  // REQUIRES: file_mu_ held
 
   const std::string path_;
+  const SyncFunction sync_;
   int64_t repaired_bytes_ = 0;
 
   std::mutex file_mu_;  // guards the five below

@@ -3,12 +3,15 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <filesystem>
 #include <functional>
 #include <mutex>
 #include <vector>
 #include <thread>
+
+#include <unistd.h>
 
 #include "remediation/decision.h"
 #include "remediation/test_util.h"
@@ -151,6 +154,33 @@ TEST(DecisionLogTest, CallbacksRunInAppendOrderOneAtATime) {
   std::vector<std::string> lines = ReadLines(path);
   ASSERT_EQ(lines.size(), static_cast<size_t>(kAppends));
   for (int i = 0; i < kAppends; ++i) EXPECT_EQ(lines[i], "{\"n\":" + std::to_string(i) + "}");
+}
+
+// An fdatasync(2) stand-in: call n (from 1) fails with EIO, the others sync.
+DecisionLog::SyncFunction FailSyncCall(int n) {
+  auto calls = std::make_shared<std::atomic<int>>(0);
+  return [calls, n](int fd) {
+    if (calls->fetch_add(1) + 1 == n) {
+      errno = EIO;
+      return -1;
+    }
+    return ::fdatasync(fd);
+  };
+}
+
+// A round whose sync failed is reported failed and leaves none of its lines in the file
+// (the caller answers 5xx and Alertmanager sends them again); the lines before stay.
+TEST(DecisionLogTest, AFailedSyncCutsItsLinesOff) {
+  TempDir dir;
+  std::string path = dir / "log.jsonl";
+  auto log = DecisionLog::Open(path, FailSyncCall(2));
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  ASSERT_TRUE((*log)->Append("{\"n\":0}").ok());
+  Status st = (*log)->Append(std::vector<std::string>{"{\"n\":1}", "{\"n\":2}"});
+  EXPECT_EQ(st.code(), StatusCode::kUnavailable) << st.ToString();
+  EXPECT_EQ(ReadFile(path), "{\"n\":0}\n");
+  ASSERT_TRUE((*log)->Append("{\"n\":3}").ok());
+  EXPECT_EQ(ReadFile(path), "{\"n\":0}\n{\"n\":3}\n");
 }
 
 TEST(DecisionLogTest, FollowsLogrotateRenameAndReopen) {
