@@ -3,9 +3,13 @@
 // only where the grammar expects them, so label names like `rate` or `of` stay usable.
 #include "logql/syntax/parse.h"
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
 #include <string>
+#include <utility>
+#include <variant>
+#include <vector>
 
 #include <fmt/format.h>
 #include <re2/re2.h>
@@ -117,10 +121,39 @@ struct ParsedRange {
   bool has_range = false;
 };
 
-// Bounds that keep recursion (here, in the printer and in destructors) far from the stack
-// limit on hostile input; real queries stay well below them.
-constexpr int kMaxNesting = 1000;
+// Bounds that keep recursion (here, in the printer, the evaluator and in destructors) far
+// from the stack limit on hostile input; real queries stay well below them (Loki's own test
+// queries nest at most 9 deep).
+// - kMaxTreeHeight: how tall the expression tree may be. A chain of binary operations is
+//   parsed in a loop, but `a + b + c ...` is a tree as tall as the chain, which the evaluator
+//   walks recursively (about 1.2 KB of stack a level in a Release build, several times that
+//   with the sanitizers; a chain of 10,000 overflowed an 8 MiB stack).
+// - kMaxNesting: how deep the parser itself recurses (parentheses, arguments). Twice the
+//   height and a little: a tree it accepts prints with parentheses around each operation
+//   (two levels of recursion each, on the right of an operator) and must parse back.
+constexpr int kMaxTreeHeight = 256;
+constexpr int kMaxNesting = 2 * kMaxTreeHeight + 8;
 constexpr int kMaxBinaryNodes = 10000;
+
+// The height of an expression tree (a leaf is 1). Without recursion: any tree is measured.
+size_t ExprHeight(const Expr& root) {
+  size_t height = 0;
+  std::vector<std::pair<const Expr*, size_t>> todo{{&root, 1}};
+  while (!todo.empty()) {
+    const auto [e, level] = todo.back();
+    todo.pop_back();
+    height = std::max(height, level);
+    if (const auto* v = std::get_if<VectorAggregationExpr>(&e->node)) {
+      todo.emplace_back(&v->inner.get(), level + 1);
+    } else if (const auto* b = std::get_if<BinaryExpr>(&e->node)) {
+      todo.emplace_back(&b->lhs.get(), level + 1);
+      todo.emplace_back(&b->rhs.get(), level + 1);
+    } else if (const auto* l = std::get_if<LabelReplaceExpr>(&e->node)) {
+      todo.emplace_back(&l->inner.get(), level + 1);
+    }
+  }
+  return height;
+}
 
 class Parser {
  public:
@@ -278,11 +311,18 @@ class Parser {
     NestingGuard guard(depth_);
     if (guard.too_deep()) return TooDeep();
     REMEDIATOR_ASSIGN_OR_RETURN(Expr lhs, ParsePrimary());
+    // Each operation of a chain puts the tree one level taller (see kMaxTreeHeight): a chain
+    // too long for the tree alone stops here rather than after it is all built (the tree's
+    // height is checked once it is: parentheses and chains add up).
+    int chain = 0;
     while (true) {
       std::optional<BinaryOp> op = CurBinaryOp();
       if (!op) break;
       int prec = Precedence(*op);
       if (prec < min_prec) break;
+      if (++chain >= kMaxTreeHeight) {
+        return ErrorAt(Cur(), fmt::format("query nested too deeply (more than {} levels of operations)", kMaxTreeHeight));
+      }
       Advance();
       REMEDIATOR_RETURN_IF_ERROR(CountBinaryNode());
       REMEDIATOR_ASSIGN_OR_RETURN(BinOpModifier mod, ParseBinOpModifier());
@@ -1142,7 +1182,14 @@ Status CheckSize(std::string_view query) {
 
 Result<Expr> ParseWithoutValidation(std::string_view query) {
   REMEDIATOR_RETURN_IF_ERROR(CheckSize(query));
-  return Parser(query).ParseQuery();
+  REMEDIATOR_ASSIGN_OR_RETURN(Expr e, Parser(query).ParseQuery());
+  // The parser bounds its own recursion and each chain; a chain inside parentheses after
+  // others (`(a + b + ...) + c + ...`) still adds up, so the tree is measured once more.
+  if (ExprHeight(e) > static_cast<size_t>(kMaxTreeHeight)) {
+    return InvalidArgument(
+        fmt::format("parse error : query nested too deeply (more than {} levels of operations)", kMaxTreeHeight));
+  }
+  return e;
 }
 
 Result<Expr> Parse(std::string_view query) {
