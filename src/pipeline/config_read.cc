@@ -68,7 +68,10 @@ Result<int64_t> ParseByteSize(std::string_view text) {
   } else {
     return InvalidArgument(fmt::format("invalid byte size unit in \"{}\"", text));
   }
-  return static_cast<int64_t>(number * mult);
+  const double bytes = number * mult;
+  // An error, not an out-of-range conversion (undefined behaviour) for sizes past int64.
+  if (!(bytes < 0x1p62)) return InvalidArgument(fmt::format("byte size \"{}\" is too large", text));
+  return static_cast<int64_t>(bytes);
 }
 
 Status ReadByteSize(const ConfigContext& ctx, const YAML::Node& map, std::string_view key,

@@ -60,6 +60,9 @@ TEST(ClientConfigTest, Errors) {
       {"url: http://x\nbackoff_config: {min_period: 5s, max_period: 1s}\n", "max_period"},
       {"url: http://x\nbearer_token_file: /nonexistent/token\n", "bearer_token_file"},
       {"url: http://x\nbackoff_config: {retries: 3}\n", "backoff_config.retries: unknown key"},
+      // Found by promtail_config_fuzz (UBSan: a double past int64 converted to it).
+      {"url: http://x\nbatchsize: 10000000000000000000000000000gb\n",
+       "promtail.yml:2: batchsize: byte size \"10000000000000000000000000000gb\" is too large"},
   };
   for (const Case& tc : cases) {
     Result<ClientConfig> c = Parse(tc.yaml);
