@@ -20,6 +20,15 @@ inline void PutVarint(std::string& out, uint64_t v) {
 inline uint64_t ZigZag(int64_t v) { return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63); }
 inline int64_t UnZigZag(uint64_t v) { return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1); }
 inline void PutSigned(std::string& out, int64_t v) { PutVarint(out, ZigZag(v)); }
+// Two's complement wrap-around, as an int64 subtraction and addition would do if that were
+// defined: deltas between timestamps of any int64 values (292 years apart and more) encode
+// and decode exactly, and a damaged file decodes to some value, not undefined behaviour.
+inline int64_t WrappingSub(int64_t a, int64_t b) {
+  return static_cast<int64_t>(static_cast<uint64_t>(a) - static_cast<uint64_t>(b));
+}
+inline int64_t WrappingAdd(int64_t a, int64_t b) {
+  return static_cast<int64_t>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b));
+}
 inline void PutString(std::string& out, std::string_view s) {
   PutVarint(out, s.size());
   out.append(s);

@@ -326,6 +326,7 @@ Status JsonColumnsLayout::Rebuild(std::span<const std::string_view> columns, cha
     const uint32_t s = shape_of_line_[i];
     if (s == 0) {
       const uint32_t len = whole_lengths_[next_whole++];
+      if (len == 0) continue;  // (whole may be null then: memcpy must not see it)
       std::memcpy(o, whole, len);
       whole += len;
       o += len;

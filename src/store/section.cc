@@ -18,7 +18,7 @@ void EncodeSectionHead(std::span<const RawEntry> entries, bool line_lengths, std
   PutVarint(out, entries.size());
   int64_t prev = 0;
   for (const RawEntry& e : entries) {
-    PutSigned(out, e.timestamp_ns - prev);
+    PutSigned(out, WrappingSub(e.timestamp_ns, prev));
     prev = e.timestamp_ns;
   }
   if (line_lengths) {
@@ -119,7 +119,7 @@ Status Section::DecodeHead(const char*& p, const char* end, bool line_lengths, u
   for (uint64_t i = 0; i < n; ++i) {
     uint64_t u;
     if ((p = ReadVarint(p, end, u)) == nullptr) return DataLoss("section: bad timestamp");
-    ts += UnZigZag(u);
+    ts = WrappingAdd(ts, UnZigZag(u));
     s.ts_[i] = ts;
   }
   // Lengths as offsets from the first line; shifted once the lines' start is known.

@@ -1,6 +1,7 @@
 // SectionDecompressor: sections decoded into reused memory (smaller, then larger than the
 // buffer they inherit, with and without structured metadata) read back exactly what was
 // encoded, and a damaged frame is an error that leaves the decompressor usable.
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,30 @@ TEST(SectionDecompressorTest, ReusedMemoryDecodesEachSectionExactly) {
     damaged.resize(damaged.size() - 1);
     EXPECT_FALSE(decompressor.DecompressAndDecode(damaged, raw_bytes).ok());
     EXPECT_FALSE(decompressor.DecompressAndDecode(frame, raw_bytes + 1).ok());
+  }
+}
+
+// Timestamps at both ends of int64 (a difference between them overflows it) read back
+// exactly: the deltas are taken and added with wrap-around. And empty lines only (no bytes
+// of lines at all). Two findings of section_fuzz under UBSan: a signed overflow while
+// decoding a damaged section's times, a memcpy from a null pointer (of 0 bytes).
+TEST(SectionDecompressorTest, TimestampsAtTheEndsOfInt64AndEmptyLinesRoundTrip) {
+  const std::vector<int64_t> times = {INT64_MIN, INT64_MIN, 5, INT64_MAX};
+  std::vector<RawEntry> raw;
+  for (int64_t t : times) raw.push_back(RawEntry{t, "", {}});
+  for (bool json_columns : {false, true}) {
+    SectionCompressor compressor(1, json_columns);
+    std::string frame;
+    uint64_t raw_bytes = 0;
+    ASSERT_TRUE(compressor.Compress(raw, frame, raw_bytes).ok());
+    SectionDecompressor decompressor;
+    auto section = decompressor.DecompressAndDecode(frame, raw_bytes);
+    ASSERT_TRUE(section.ok()) << section.status().ToString();
+    ASSERT_EQ(section->size(), times.size());
+    for (size_t i = 0; i < times.size(); ++i) {
+      EXPECT_EQ(section->timestamp(i), times[i]) << i;
+      EXPECT_EQ(section->line(i), "") << i;
+    }
   }
 }
 
