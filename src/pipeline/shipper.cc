@@ -199,6 +199,7 @@ void Shipper::ApplyPositions(const std::map<std::string, int64_t>& snapshot) {
 
 void Shipper::CutBatch() {
   pending_ = true;
+  pending_full_ = BatchFull();
   acked_.assign(sinks_.size(), false);
   pending_positions_ = Snapshot();
   if (inflight_ != InFlight::kFailed) {  // else the backoff of the failed batch goes on
@@ -223,10 +224,11 @@ bool Shipper::SubmitToStore() {
   ++attempts_;
   entries_.swap(inflight_entries_);
   inflight_count_ = count_;
+  inflight_full_ = pending_full_;
   inflight_positions_ = std::move(pending_positions_);
   inflight_checkpoints_ = CheckpointsOf(inflight_positions_);
   options_.store_sink->Submit(std::span<const LogEntry>(inflight_entries_.data(), inflight_count_),
-                              inflight_checkpoints_);
+                              inflight_checkpoints_, inflight_full_);
   inflight_ = InFlight::kRunning;
   pending_ = false;
   pending_positions_.clear();
@@ -240,7 +242,7 @@ bool Shipper::SettleInFlight(bool wait) {
     if (now_ns_ < next_attempt_ns_) return false;
     ++attempts_;
     options_.store_sink->Submit(std::span<const LogEntry>(inflight_entries_.data(), inflight_count_),
-                                inflight_checkpoints_);
+                                inflight_checkpoints_, inflight_full_);
     inflight_ = InFlight::kRunning;
   }
   if (inflight_ == InFlight::kNone) return true;

@@ -154,6 +154,7 @@ class Shipper final : private LineHandler, private EntryConsumer {
   int64_t batch_started_ns_ = 0;
   // The batch cut and not yet delivered to every sink.
   bool pending_ = false;
+  bool pending_full_ = false;  // cut because it was full: more lines are waiting
   std::vector<bool> acked_;
   std::map<std::string, int64_t> pending_positions_;
   int attempts_ = 0;
@@ -179,6 +180,7 @@ class Shipper final : private LineHandler, private EntryConsumer {
   InFlight inflight_ = InFlight::kNone;
   std::vector<LogEntry> inflight_entries_;  // slots [0, inflight_count_) are the batch
   size_t inflight_count_ = 0;
+  bool inflight_full_ = false;
   std::map<std::string, int64_t> inflight_positions_;
   std::vector<store::Checkpoint> inflight_checkpoints_;
   // Committed batches whose positions wait until the store has made them durable (its

@@ -317,7 +317,7 @@ Status Store::Append(std::span<const LogEntry> batch, std::span<const Checkpoint
 }
 
 Status Store::AppendDeferred(std::span<const LogEntry> batch, std::span<const Checkpoint> checkpoints,
-                             uint64_t& ticket) {
+                             uint64_t& ticket, bool backlog) {
   std::lock_guard wlock(write_mu_);
   ticket = last_ticket_;
   if (closed_) return FailedPrecondition("store is closed");
@@ -325,6 +325,12 @@ Status Store::AppendDeferred(std::span<const LogEntry> batch, std::span<const Ch
   if (batch.empty() && checkpoints.empty()) return Status::Ok();
   const uint64_t cost = InternBatch(batch);
   const bool own_block = head_entries_ == 0 && 2 * cost >= options_.block_bytes;
+  if (!own_block && backlog && options_.deferred_block_bytes > 0 && open_block_ == nullptr && !batch.empty()) {
+    REMEDIATOR_RETURN_IF_ERROR(AddUnloggedLocked(batch, checkpoints, cost));
+    ticket = ++last_ticket_;
+    if (!head_unlogged_) durable_ticket_.store(last_ticket_, std::memory_order_release);  // it sealed the head
+    return Status::Ok();
+  }
   if (!own_block || options_.deferred_block_bytes == 0) {
     // Through the WAL or sealed with the head, as Append does (a WAL record finishes the
     // open block first). With deferred blocks, a WAL record is not fdatasync'ed here: the
@@ -355,6 +361,7 @@ Status Store::AppendDeferred(std::span<const LogEntry> batch, std::span<const Ch
 Status Store::SealDeferred() {
   std::lock_guard wlock(write_mu_);
   if (!broken_.ok()) return broken_;
+  if (head_unlogged_) return SealLocked();
   if (open_block_ != nullptr) return FinishOpenBlockLocked();
   if (wal_.size() != wal_synced_size_) {
     // A failed sync leaves the records unsynced (a later one may still succeed): the
@@ -399,6 +406,18 @@ uint64_t Store::InternBatch(std::span<const LogEntry> batch) {
   return cost;
 }
 
+Status Store::AddUnloggedLocked(std::span<const LogEntry> batch, std::span<const Checkpoint> checkpoints,
+                                uint64_t cost) {
+  if (head_bytes_ + cost >= options_.block_bytes) return SealLocked(batch, batch_ids_, checkpoints);
+  std::unique_lock lock(mu_);
+  for (size_t i = 0; i < batch.size(); ++i) {
+    AddToHead(batch_ids_[i], batch[i].timestamp_ns, batch[i].line, batch[i].structured_metadata);
+  }
+  for (const Checkpoint& c : checkpoints) unlogged_checkpoints_[c.source] = c;
+  head_unlogged_ = true;
+  return Status::Ok();
+}
+
 Status Store::AppendLocked(std::span<const LogEntry> batch, std::span<const Checkpoint> checkpoints,
                            uint64_t cost, bool sync) {
   // A batch that fills the head goes straight into a block with the head: no WAL record.
@@ -409,8 +428,9 @@ Status Store::AppendLocked(std::span<const LogEntry> batch, std::span<const Chec
       (head_bytes_ + cost >= options_.block_bytes || (head_entries_ == 0 && 2 * cost >= options_.block_bytes))) {
     return SealLocked(batch, batch_ids_, checkpoints);
   }
-  // A WAL record must not commit checkpoints past batches of the open block that a crash
-  // would lose: the open block is sealed first.
+  // A WAL record must not commit checkpoints past batches of the open block or the head
+  // that a crash would lose: they are sealed first.
+  if (head_unlogged_) REMEDIATOR_RETURN_IF_ERROR(SealLocked());
   if (open_block_ != nullptr) REMEDIATOR_RETURN_IF_ERROR(FinishOpenBlockLocked());
   const std::vector<uint32_t>& ids = batch_ids_;
   // Declare the streams new to this WAL file first.
@@ -514,6 +534,9 @@ Status Store::SealLocked(std::span<const LogEntry> batch, std::span<const uint32
     return Status::Ok();
   }
   REMEDIATOR_RETURN_IF_ERROR(WriteSectionsLocked(batch, ids, true));
+  // The head's batches came before this one (and after the open block's: there is none
+  // while the head holds unlogged batches).
+  for (const auto& [source, c] : unlogged_checkpoints_) open_checkpoints_[source] = c;
   for (const Checkpoint& c : checkpoints) open_checkpoints_[c.source] = c;
   return FinishOpenBlockLocked();
 }
@@ -748,6 +771,8 @@ Status Store::FinishOpenBlockLocked() {
   open_checkpoints_.clear();
   head_entries_ = 0;
   head_bytes_ = 0;
+  head_unlogged_ = false;
+  unlogged_checkpoints_.clear();
   checkpoints_dirty_ = false;
   lock.unlock();
   durable_ticket_.store(last_ticket_, std::memory_order_release);

@@ -112,8 +112,15 @@ class Store final : public logql::StreamSource {
   // durable at the next sync (SealDeferred, an Append, sealing the head); a crash may lose
   // a suffix of such records, each with its checkpoints. With deferred_block_bytes 0 every
   // batch is durable when it returns.
+  // `backlog`: the caller has more entries right behind this batch (it is catching up with
+  // a file and cut the batch because it was full, not because time was up). Such a smaller
+  // batch goes into the head without a WAL record (no record to build, compress and write
+  // for entries that are sealed into a block soon anyway): queries see it at once, but it
+  // is committed, with its checkpoints, only when the head is sealed (it is full,
+  // SealDeferred, Seal, Close, or a batch that goes through the WAL, which seals the head
+  // first); a crash loses it with its checkpoints, as it loses the open block.
   Status AppendDeferred(std::span<const LogEntry> batch, std::span<const Checkpoint> checkpoints,
-                        uint64_t& ticket);
+                        uint64_t& ticket, bool backlog = false);
   // The highest ticket whose batch is committed (every lower one is too). Thread-safe.
   uint64_t durable_ticket() const { return durable_ticket_.load(std::memory_order_acquire); }
   // Makes every batch AppendDeferred accepted durable (seals the open block, or fdatasyncs
@@ -202,6 +209,9 @@ class Store final : public logql::StreamSource {
   // were before.
   Status WriteSectionsLocked(std::span<const LogEntry> batch, std::span<const uint32_t> ids, bool with_head,
                              std::span<const uint8_t> only = {});
+  // AppendDeferred of a smaller backlog batch (ids in batch_ids_): into the head without a
+  // WAL record, or sealed with the head when it fills it.
+  Status AddUnloggedLocked(std::span<const LogEntry> batch, std::span<const Checkpoint> checkpoints, uint64_t cost);
   // AppendDeferred of a batch (ids in batch_ids_) through the pending entries: compresses
   // the streams it brings to section_bytes (with their entries of the batch) and, biggest
   // first, others while all would pass section_buffer_bytes, then keeps the rest of the
@@ -241,6 +251,10 @@ class Store final : public logql::StreamSource {
   uint64_t wal_seq_ = 1;
   uint64_t head_entries_ = 0;
   uint64_t head_bytes_ = 0;
+  // Backlog batches in the head without a WAL record (AddUnloggedLocked), and their
+  // checkpoints, committed when the head is sealed.
+  bool head_unlogged_ = false;
+  std::map<std::string, Checkpoint, std::less<>> unlogged_checkpoints_;
   uint64_t recovered_torn_bytes_ = 0;
   size_t damaged_blocks_ = 0;
   bool closed_ = false;

@@ -71,11 +71,12 @@ ShipperOptions SmallBatches(sinks::StoreSink& sink, int64_t batch_bytes) {
   return o;
 }
 
-Status ShipOnce(const std::string& dir, size_t deferred_block_bytes = 0, size_t section_bytes = 0) {
+Status ShipOnce(const std::string& dir, size_t deferred_block_bytes = 0, size_t section_bytes = 0,
+                int64_t batch_bytes = 32 << 10) {
   REMEDIATOR_ASSIGN_OR_RETURN(std::unique_ptr<store::Store> st,
                               store::Store::Open(SmallStore(dir, deferred_block_bytes, section_bytes)));
   sinks::StoreSink sink(*st);
-  const ShipperOptions o = SmallBatches(sink, 32 << 10);
+  const ShipperOptions o = SmallBatches(sink, batch_bytes);
   SystemClock clock;
   const PromtailConfig config = Config(dir);
   REMEDIATOR_ASSIGN_OR_RETURN(std::unique_ptr<Shipper> shipper,
@@ -107,17 +108,20 @@ TEST(StoreExactlyOnceTest, KillNineMidFileThenResumeStoresEveryLineOnce) {
   constexpr int kLines = 40000;
   // Rounds 0 and 1: a block per batch; round 2: batches share blocks of 160 KiB of lines
   // (about five batches), so the kill also lands while batches sit in an open block; round
-  // 3: and their lines wait in memory to become sections of 80 KiB (about two batches).
-  for (int round = 0; round < 4; ++round) {
+  // 3: and their lines wait in memory to become sections of 80 KiB (about two batches);
+  // round 4: batches of 8 KiB, too small for the open block, go into the head without a WAL
+  // record (backlog), so the kill also lands while they sit there uncommitted.
+  for (int round = 0; round < 5; ++round) {
     SCOPED_TRACE(round);
     const size_t deferred = round >= 2 ? 160 << 10 : 0;
     const size_t section_bytes = round == 3 ? 80 << 10 : 0;
+    const int64_t batch_bytes = round == 4 ? 8 << 10 : 32 << 10;
     TempDir dir;
     WriteLines(dir.path() + "/app.log", 0, kLines, "padding-padding-padding-padding-padding");
     const pid_t pid = ::fork();
     ASSERT_GE(pid, 0);
     if (pid == 0) {
-      Status st = ShipOnce(dir.path(), deferred, section_bytes);
+      Status st = ShipOnce(dir.path(), deferred, section_bytes, batch_bytes);
       ::_exit(st.ok() ? 0 : 3);
     }
     // Kill it once it has sealed a few blocks (mid-file: the file makes about 70, or 15).
@@ -133,11 +137,19 @@ TEST(StoreExactlyOnceTest, KillNineMidFileThenResumeStoresEveryLineOnce) {
     int status = 0;
     ::waitpid(pid, &status, 0);
     ASSERT_TRUE(WIFSIGNALED(status)) << "child ended before the kill with " << WEXITSTATUS(status);
+    if (round == 4) {  // nothing went through the WAL
+      std::error_code ec;
+      for (auto& f : fs::directory_iterator(dir.path() + "/store", ec)) {
+        if (f.path().extension() == ".log") {
+          EXPECT_EQ(fs::file_size(f.path()), 0u) << f.path();
+        }
+      }
+    }
     const std::map<int, int> partial = Stored(dir.path());
     EXPECT_GT(partial.size(), 0u);
     EXPECT_LT(partial.size(), static_cast<size_t>(kLines));
 
-    Status st = ShipOnce(dir.path(), deferred, section_bytes);
+    Status st = ShipOnce(dir.path(), deferred, section_bytes, batch_bytes);
     ASSERT_TRUE(st.ok()) << st.ToString();
     const std::map<int, int> all = Stored(dir.path());
     ASSERT_EQ(all.size(), static_cast<size_t>(kLines));

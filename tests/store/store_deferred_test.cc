@@ -262,5 +262,107 @@ TEST_P(StoreDeferredCrashTest, CrashLosesTheOpenBlockWithItsCheckpoints) {
 // section_bytes 0: the batch is in the open block's file; 1 MiB: it waits in memory.
 INSTANTIATE_TEST_SUITE_P(SectionBytes, StoreDeferredCrashTest, ::testing::Values(0, 1 << 20));
 
+// A small batch of a writer catching up (backlog): 20 entries of about 50 bytes.
+std::vector<LogEntry> SmallBatch(int k) {
+  std::vector<LogEntry> batch;
+  for (int i = 0; i < 20; ++i) batch.push_back(Entry(i % 2 ? kA : kB, 100 * k + i, fmt::format("{}-{:040}", k, i)));
+  return batch;
+}
+
+// Backlog batches go into the head without a WAL record: seen by queries at once, committed
+// with their checkpoints when the head is sealed.
+TEST(StoreDeferredBacklogTest, SmallBatchesSkipTheWalAndCommitWhenTheHeadIsSealed) {
+  TempDir dir;
+  auto store = Store::Open(Options(dir.path(), 1 << 20)).value();
+  uint64_t ticket = 0;
+  for (int k = 1; k <= 2; ++k) {
+    ASSERT_TRUE(store->AppendDeferred(SmallBatch(k), std::vector<Checkpoint>{{"file", "ino", k}}, ticket, true).ok());
+    EXPECT_EQ(ticket, static_cast<uint64_t>(k));
+  }
+  EXPECT_EQ(store->durable_ticket(), 0u);
+  EXPECT_EQ(store->Stats().wal_bytes, 0u);
+  EXPECT_EQ(store->Stats().head_entries, 40u);
+  EXPECT_FALSE(store->GetCheckpoint("file").has_value());
+  EXPECT_EQ(SelectAll(*store, {}).size(), 40u);
+  ASSERT_TRUE(store->SealDeferred().ok());
+  EXPECT_EQ(store->durable_ticket(), 2u);
+  EXPECT_EQ(store->Stats().blocks, 1u);
+  EXPECT_EQ(store->Stats().head_entries, 0u);
+  EXPECT_EQ(store->GetCheckpoint("file")->offset, 2);
+  EXPECT_EQ(SelectAll(*store, {}).size(), 40u);
+}
+
+// The batch that fills the head (16 KiB of lines here) is sealed with it, durable at once.
+TEST(StoreDeferredBacklogTest, BatchThatFillsTheHeadIsSealedWithIt) {
+  TempDir dir;
+  auto store = Store::Open(Options(dir.path(), 1 << 20)).value();
+  uint64_t ticket = 0;
+  int k = 0;
+  while (store->Stats().blocks == 0) {
+    ++k;
+    ASSERT_TRUE(store->AppendDeferred(SmallBatch(k), std::vector<Checkpoint>{{"file", "ino", k}}, ticket, true).ok());
+    ASSERT_LT(k, 100);
+  }
+  EXPECT_GT(k, 1);
+  EXPECT_EQ(store->durable_ticket(), static_cast<uint64_t>(k));
+  EXPECT_EQ(store->GetCheckpoint("file")->offset, k);
+  EXPECT_EQ(store->Stats().wal_bytes, 0u);
+  EXPECT_EQ(SelectAll(*store, {}).size(), 20u * k);
+}
+
+// A batch through the WAL (cut by time, or an Append) must not commit checkpoints past the
+// unlogged batches before it: the head is sealed first.
+TEST(StoreDeferredBacklogTest, WalRecordSealsTheUnloggedHeadFirst) {
+  TempDir dir;
+  const StoreOptions o = Options(dir.path(), 1 << 20);
+  auto store = Store::Open(o).value();
+  uint64_t ticket = 0;
+  ASSERT_TRUE(store->AppendDeferred(SmallBatch(1), std::vector<Checkpoint>{{"file", "ino", 1}}, ticket, true).ok());
+  ASSERT_TRUE(store->AppendDeferred(SmallBatch(2), std::vector<Checkpoint>{{"file", "ino", 2}}, ticket, false).ok());
+  EXPECT_EQ(ticket, 2u);
+  EXPECT_EQ(store->durable_ticket(), 1u);  // the second is in the WAL, not synced yet
+  EXPECT_EQ(store->Stats().blocks, 1u);
+  EXPECT_GT(store->Stats().wal_bytes, 0u);
+  ASSERT_TRUE(store->SealDeferred().ok());
+  EXPECT_EQ(store->durable_ticket(), 2u);
+  store.reset();
+  auto again = Store::Open(o).value();
+  EXPECT_EQ(again->GetCheckpoint("file")->offset, 2);
+  EXPECT_EQ(SelectAll(*again, {}).size(), 40u);
+}
+
+// The process dies with backlog batches in the head: after a restart they are gone with
+// their checkpoints, and what was committed before them is there once.
+TEST(StoreDeferredBacklogTest, CrashLosesTheUnloggedBatchesWithTheirCheckpoints) {
+  TempDir dir;
+  const StoreOptions o = Options(dir.path(), 1 << 20);
+  pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    auto store = Store::Open(o);
+    uint64_t ticket = 0;
+    if (!store.ok()) ::_exit(3);
+    if (!(*store)->AppendDeferred(SmallBatch(1), std::vector<Checkpoint>{{"file", "ino", 1}}, ticket, true).ok() ||
+        !(*store)->SealDeferred().ok()) {
+      ::_exit(4);
+    }
+    for (int k = 2; k <= 3; ++k) {
+      if (!(*store)->AppendDeferred(SmallBatch(k), std::vector<Checkpoint>{{"file", "ino", k}}, ticket, true).ok()) {
+        ::_exit(5);
+      }
+    }
+    ::_exit((*store)->Stats().head_entries == 40 ? 0 : 6);  // no Close, no destructor: as kill -9
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  ASSERT_EQ(WEXITSTATUS(status), 0);
+  auto store = Store::Open(o).value();
+  EXPECT_EQ(store->GetCheckpoint("file")->offset, 1);
+  const std::vector<Got> all = SelectAll(*store, {});
+  ASSERT_EQ(all.size(), 20u);
+  for (const Got& g : all) EXPECT_EQ(g.line[0], '1') << g.line;
+}
+
 }  // namespace
 }  // namespace remediator::store

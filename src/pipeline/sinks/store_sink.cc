@@ -12,11 +12,12 @@ StoreSink::~StoreSink() {
   if (committer_.joinable()) committer_.join();
 }
 
-void StoreSink::Submit(std::span<const LogEntry> batch, std::vector<store::Checkpoint> checkpoints) {
+void StoreSink::Submit(std::span<const LogEntry> batch, std::vector<store::Checkpoint> checkpoints, bool backlog) {
   {
     std::lock_guard lock(mu_);
     batch_ = batch;
     checkpoints_ = std::move(checkpoints);
+    backlog_ = backlog;
     submitted_ = true;
     done_ = false;
     if (!committer_.joinable()) committer_ = std::thread([this] { RunCommitter(); });
@@ -47,9 +48,10 @@ void StoreSink::RunCommitter() {
     if (stop_) return;
     const std::span<const LogEntry> batch = batch_;
     const std::vector<store::Checkpoint> checkpoints = std::move(checkpoints_);
+    const bool backlog = backlog_;
     lock.unlock();
     uint64_t ticket = 0;
-    Status st = store_.AppendDeferred(batch, checkpoints, ticket);
+    Status st = store_.AppendDeferred(batch, checkpoints, ticket, backlog);
     lock.lock();
     status_ = std::move(st);
     ticket_ = ticket;

@@ -37,9 +37,10 @@ class StoreSink final : public Sink {
   std::vector<store::Checkpoint> Checkpoints() const { return store_.Checkpoints(); }
 
   // Starts committing `batch` with `checkpoints` (SendWithCheckpoints) on the committer
-  // thread. `batch` must stay valid and unchanged until Wait() returns.
+  // thread. `batch` must stay valid and unchanged until Wait() returns. `backlog`: more
+  // entries follow at once (Store::AppendDeferred).
   // REQUIRES: no batch in flight (Wait() was called after the last Submit).
-  void Submit(std::span<const LogEntry> batch, std::vector<store::Checkpoint> checkpoints);
+  void Submit(std::span<const LogEntry> batch, std::vector<store::Checkpoint> checkpoints, bool backlog = false);
   // Whether the submitted batch is committed (or failed): Wait() will not block.
   bool Done();
   // Blocks until the submitted batch is committed; its status (OK when nothing was submitted).
@@ -67,6 +68,7 @@ class StoreSink final : public Sink {
   uint64_t waited_ticket_ = 0;  // of the batch the last Wait() returned (the caller's thread)
   std::span<const LogEntry> batch_;
   std::vector<store::Checkpoint> checkpoints_;
+  bool backlog_ = false;
   std::thread committer_;  // started by the first Submit
 };
 
