@@ -361,8 +361,11 @@ Status Store::AppendDeferred(std::span<const LogEntry> batch, std::span<const Ch
 Status Store::SealDeferred() {
   std::lock_guard wlock(write_mu_);
   if (!broken_.ok()) return broken_;
-  if (head_unlogged_) return SealLocked();
   if (open_block_ != nullptr) return FinishOpenBlockLocked();
+  if (head_unlogged_) {
+    // Their record, synced below: cheaper than a block per burst when following a file.
+    REMEDIATOR_RETURN_IF_ERROR(LogUnloggedLocked(false));
+  }
   if (wal_.size() != wal_synced_size_) {
     // A failed sync leaves the records unsynced (a later one may still succeed): the
     // batches stay undurable and the caller retries.
@@ -411,6 +414,8 @@ Status Store::AddUnloggedLocked(std::span<const LogEntry> batch, std::span<const
   if (head_bytes_ + cost >= options_.block_bytes) return SealLocked(batch, batch_ids_, checkpoints);
   std::unique_lock lock(mu_);
   for (size_t i = 0; i < batch.size(); ++i) {
+    StreamState& s = *streams_[batch_ids_[i]];
+    s.head_unlogged_from = std::min(s.head_unlogged_from, s.head.size());
     AddToHead(batch_ids_[i], batch[i].timestamp_ns, batch[i].line, batch[i].structured_metadata);
   }
   for (const Checkpoint& c : checkpoints) unlogged_checkpoints_[c.source] = c;
@@ -428,18 +433,56 @@ Status Store::AppendLocked(std::span<const LogEntry> batch, std::span<const Chec
       (head_bytes_ + cost >= options_.block_bytes || (head_entries_ == 0 && 2 * cost >= options_.block_bytes))) {
     return SealLocked(batch, batch_ids_, checkpoints);
   }
-  // A WAL record must not commit checkpoints past batches of the open block or the head
-  // that a crash would lose: they are sealed first.
-  if (head_unlogged_) REMEDIATOR_RETURN_IF_ERROR(SealLocked());
+  // A WAL record must not commit checkpoints past batches of the open block that a crash
+  // would lose: the open block is sealed first; the head's unlogged batches get their
+  // record first.
   if (open_block_ != nullptr) REMEDIATOR_RETURN_IF_ERROR(FinishOpenBlockLocked());
-  const std::vector<uint32_t>& ids = batch_ids_;
+  if (head_unlogged_) REMEDIATOR_RETURN_IF_ERROR(LogUnloggedLocked(false));
+  wal_entries_.clear();
+  for (size_t i = 0; i < batch.size(); ++i) {
+    wal_entries_.push_back(WalEntry{batch_ids_[i], batch[i].timestamp_ns, batch[i].line, batch[i].structured_metadata});
+  }
+  REMEDIATOR_RETURN_IF_ERROR(WriteWalRecordLocked(checkpoints, sync));
+  {
+    std::unique_lock lock(mu_);
+    for (size_t i = 0; i < batch.size(); ++i) {
+      AddToHead(batch_ids_[i], batch[i].timestamp_ns, batch[i].line, batch[i].structured_metadata);
+    }
+    for (const Checkpoint& c : checkpoints) checkpoints_[c.source] = c;
+    if (!checkpoints.empty()) checkpoints_dirty_ = true;
+  }
+  return Status::Ok();
+}
+
+Status Store::LogUnloggedLocked(bool sync) {
+  wal_entries_.clear();
+  for (uint32_t id = 0; id < streams_.size(); ++id) {
+    const StreamState& s = *streams_[id];
+    for (size_t i = s.head_unlogged_from; i < s.head.size(); ++i) {
+      const RawEntry e = s.head.at(i);
+      wal_entries_.push_back(WalEntry{id, e.timestamp_ns, e.line, e.structured_metadata});
+    }
+  }
+  std::vector<Checkpoint> cps;
+  for (const auto& [_, c] : unlogged_checkpoints_) cps.push_back(c);
+  REMEDIATOR_RETURN_IF_ERROR(WriteWalRecordLocked(cps, sync));
+  std::unique_lock lock(mu_);
+  for (auto& sp : streams_) sp->head_unlogged_from = SIZE_MAX;
+  for (Checkpoint& c : cps) checkpoints_[c.source] = std::move(c);
+  if (!cps.empty()) checkpoints_dirty_ = true;
+  head_unlogged_ = false;
+  unlogged_checkpoints_.clear();
+  return Status::Ok();
+}
+
+Status Store::WriteWalRecordLocked(std::span<const Checkpoint> checkpoints, bool sync) {
   // Declare the streams new to this WAL file first.
   std::string decls;
   uint64_t ndecl = 0;
-  for (size_t i = 0; i < batch.size(); ++i) {
-    StreamState& s = *streams_[ids[i]];
+  for (const WalEntry& e : wal_entries_) {
+    StreamState& s = *streams_[e.stream];
     if (!s.declared_in_wal) {
-      PutVarint(decls, ids[i]);
+      PutVarint(decls, e.stream);
       EncodeLabelsTo(decls, s.labels);
       ++ndecl;
       s.declared_in_wal = true;
@@ -449,10 +492,9 @@ Status Store::AppendLocked(std::span<const LogEntry> batch, std::span<const Chec
   record_.push_back(static_cast<char>(WalRecordType::kBatch));
   PutVarint(record_, ndecl);
   record_.append(decls);
-  PutVarint(record_, batch.size());
-  for (size_t i = 0; i < batch.size(); ++i) {
-    const LogEntry& e = batch[i];
-    PutVarint(record_, ids[i]);
+  PutVarint(record_, wal_entries_.size());
+  for (const WalEntry& e : wal_entries_) {
+    PutVarint(record_, e.stream);
     PutSigned(record_, e.timestamp_ns);
     PutString(record_, e.line);
     PutVarint(record_, e.structured_metadata.size());
@@ -468,7 +510,7 @@ Status Store::AppendLocked(std::span<const LogEntry> batch, std::span<const Chec
     PutSigned(record_, c.offset);
   }
   if (record_.size() > kMaxRecordSize) {
-    for (uint32_t id : ids) streams_[id]->declared_in_wal = false;  // conservative: re-declare
+    for (const WalEntry& e : wal_entries_) streams_[e.stream]->declared_in_wal = false;  // conservative: re-declare
     return InvalidArgument(fmt::format("store: batch of {} bytes exceeds the record limit", record_.size()));
   }
   frame_.clear();
@@ -496,14 +538,6 @@ Status Store::AppendLocked(std::span<const LogEntry> batch, std::span<const Chec
     Status repair = wal_.Open(WalPath(wal_seq_), old_size);
     if (!repair.ok()) broken_ = Internal("store: WAL cannot be repaired: " + repair.message());
     return Unavailable("store: " + st.message());
-  }
-  {
-    std::unique_lock lock(mu_);
-    for (size_t i = 0; i < batch.size(); ++i) {
-      AddToHead(ids[i], batch[i].timestamp_ns, batch[i].line, batch[i].structured_metadata);
-    }
-    for (const Checkpoint& c : checkpoints) checkpoints_[c.source] = c;
-    if (!checkpoints.empty()) checkpoints_dirty_ = true;
   }
   return Status::Ok();
 }
@@ -771,6 +805,7 @@ Status Store::FinishOpenBlockLocked() {
   open_checkpoints_.clear();
   head_entries_ = 0;
   head_bytes_ = 0;
+  for (auto& sp : streams_) sp->head_unlogged_from = SIZE_MAX;
   head_unlogged_ = false;
   unlogged_checkpoints_.clear();
   checkpoints_dirty_ = false;

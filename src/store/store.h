@@ -116,9 +116,9 @@ class Store final : public logql::StreamSource {
   // a file and cut the batch because it was full, not because time was up). Such a smaller
   // batch goes into the head without a WAL record (no record to build, compress and write
   // for entries that are sealed into a block soon anyway): queries see it at once, but it
-  // is committed, with its checkpoints, only when the head is sealed (it is full,
-  // SealDeferred, Seal, Close, or a batch that goes through the WAL, which seals the head
-  // first); a crash loses it with its checkpoints, as it loses the open block.
+  // is committed, with its checkpoints, only when the head is sealed (it is full, Seal,
+  // Close) or when such batches get their one WAL record: before any other record, and on
+  // SealDeferred. A crash loses it with its checkpoints, as it loses the open block.
   Status AppendDeferred(std::span<const LogEntry> batch, std::span<const Checkpoint> checkpoints,
                         uint64_t& ticket, bool backlog = false);
   // The highest ticket whose batch is committed (every lower one is too). Thread-safe.
@@ -171,6 +171,7 @@ class Store final : public logql::StreamSource {
     EntryBuffer pending;
     uint64_t pending_bytes = 0;  // as InternBatch counts them
     bool declared_in_wal = false;
+    size_t head_unlogged_from = SIZE_MAX;  // head entries from here on have no WAL record
   };
 
   explicit Store(StoreOptions options);
@@ -212,6 +213,18 @@ class Store final : public logql::StreamSource {
   // AppendDeferred of a smaller backlog batch (ids in batch_ids_): into the head without a
   // WAL record, or sealed with the head when it fills it.
   Status AddUnloggedLocked(std::span<const LogEntry> batch, std::span<const Checkpoint> checkpoints, uint64_t cost);
+  // Writes the head's unlogged entries and their checkpoints as one WAL record.
+  Status LogUnloggedLocked(bool sync);
+  // Writes wal_entries_ and `checkpoints` as one WAL record (fdatasync'ed with `sync` when
+  // options.sync), declaring the streams new to the WAL file. On failure the WAL is as it
+  // was.
+  struct WalEntry {
+    uint32_t stream;
+    int64_t timestamp_ns;
+    std::string_view line;
+    std::span<const Label> structured_metadata;
+  };
+  Status WriteWalRecordLocked(std::span<const Checkpoint> checkpoints, bool sync);
   // AppendDeferred of a batch (ids in batch_ids_) through the pending entries: compresses
   // the streams it brings to section_bytes (with their entries of the batch) and, biggest
   // first, others while all would pass section_buffer_bytes, then keeps the rest of the
@@ -260,6 +273,7 @@ class Store final : public logql::StreamSource {
   bool closed_ = false;
   int lock_fd_ = -1;  // flock'ed DIR/LOCK of a writable store
   Status broken_;  // a failed WAL repair; every later Append returns it
+  std::vector<WalEntry> wal_entries_;  // the next WAL record's entries
   std::string record_;  // reused WAL record buffer
   std::string frame_;
   std::string compressed_;
