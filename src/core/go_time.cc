@@ -336,9 +336,8 @@ int YearDay(const CivilTime& t) {
   return static_cast<int>(DaysFromCivil(t.year, t.month, t.day) - DaysFromCivil(t.year, 1, 1)) + 1;
 }
 
-int WeekDay(int64_t local_ns) {
-  int64_t days = local_ns / kNanosPerDay;
-  if (local_ns % kNanosPerDay < 0) --days;
+int WeekDay(const CivilTime& t) {
+  int64_t days = DaysFromCivil(t.year, t.month, t.day);
   int64_t wd = (days + 4) % 7;  // 1970-01-01 was a Thursday
   if (wd < 0) wd += 7;
   return static_cast<int>(wd);
@@ -350,8 +349,10 @@ void AppendGoTime(std::string& out, std::string_view layout, int64_t ns, const T
   int64_t secs = FloorSeconds(ns);
   int64_t offset_s = zone != nullptr ? zone->OffsetAt(secs) : 0;
   std::string_view zone_name = zone != nullptr ? zone->AbbreviationAt(secs) : "UTC";
-  int64_t local = ns + offset_s * kNanosPerSecond;
-  CivilTime t = CivilFromUnixNs(local);
+  int64_t nanos = ns % kNanosPerSecond;
+  if (nanos < 0) nanos += kNanosPerSecond;
+  // In seconds: near the ends of the int64 range, ns plus the offset would overflow.
+  CivilTime t = CivilFromUnixSeconds(secs + offset_s, nanos);
   size_t i = 0;
   while (i < layout.size()) {
     int digits = 0;
@@ -367,8 +368,8 @@ void AppendGoTime(std::string& out, std::string_view layout, int64_t ns, const T
       case Tok::kMonth: out += kMonths[t.month - 1].substr(0, 3); break;
       case Tok::kNumMonth: AppendInt(out, t.month, 0); break;
       case Tok::kZeroMonth: AppendInt(out, t.month, 2); break;
-      case Tok::kLongWeekDay: out += kDays[WeekDay(local)]; break;
-      case Tok::kWeekDay: out += kDays[WeekDay(local)].substr(0, 3); break;
+      case Tok::kLongWeekDay: out += kDays[WeekDay(t)]; break;
+      case Tok::kWeekDay: out += kDays[WeekDay(t)].substr(0, 3); break;
       case Tok::kDay: AppendInt(out, t.day, 0); break;
       case Tok::kUnderDay: AppendInt(out, t.day, 2, ' '); break;
       case Tok::kZeroDay: AppendInt(out, t.day, 2); break;
@@ -477,6 +478,24 @@ int64_t ReadFraction(std::string_view v, size_t& i) {
     ++i;
   }
   return nanos;
+}
+
+bool IsLeapYear(int64_t year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
+
+// The month and day of day-of-year `yday` (1-based); false past the year's last day. Works
+// on the calendar alone: years far from 1970 do not fit in int64 nanoseconds.
+bool MonthDayOfYearDay(int64_t year, int yday, int& month, int& day) {
+  static constexpr int kMonthDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  for (int m = 0; m < 12; ++m) {
+    int length = kMonthDays[m] + (m == 1 && IsLeapYear(year) ? 1 : 0);
+    if (yday <= length) {
+      month = m + 1;
+      day = yday;
+      return true;
+    }
+    yday -= length;
+  }
+  return false;
 }
 
 }  // namespace
@@ -693,18 +712,14 @@ Result<int64_t> ParseGoTime(std::string_view layout, std::string_view value, con
     year = now.year;
     if (now.month == 1 && month == 12) year -= 1;
   }
-  if (yday > 0) {
-    int64_t days = DaysFromCivil(year, 1, 1) + yday - 1;
-    CivilTime c = CivilFromUnixNs(days * kNanosPerDay);
-    month = static_cast<int>(c.month);
-    day = static_cast<int>(c.day);
+  if (yday > 0 && !MonthDayOfYearDay(year, yday, month, day)) {
+    return InvalidArgument(fmt::format("parsing time {}: day-of-year out of range", GoQuote(value)));
   }
   if (month < 0) month = 1;
   if (day < 0) day = 1;
   // Days past the month's end are an error (Go's "day out of range").
   static constexpr int kMonthDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  if (day > kMonthDays[month - 1] || (month == 2 && day == 29 && !leap)) return fail("day out of range");
+  if (day > kMonthDays[month - 1] || (month == 2 && day == 29 && !IsLeapYear(year))) return fail("day out of range");
   int64_t local = DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 +
                   hour * 3600 + minute * 60 + second;
   int64_t utc = local;

@@ -27,6 +27,10 @@ CivilTime CivilFromUnixNs(int64_t ns) {
     nanos += kNanosPerSecond;
     --secs;
   }
+  return CivilFromUnixSeconds(secs, nanos);
+}
+
+CivilTime CivilFromUnixSeconds(int64_t secs, int64_t nanos) {
   int64_t days = secs / 86400;
   int64_t rem = secs % 86400;
   if (rem < 0) {

@@ -17,6 +17,9 @@ struct CivilTime {
   int64_t nanos;
 };
 CivilTime CivilFromUnixNs(int64_t ns);
+// The same from whole seconds and `nanos` in [0, 1e9): for local times (UTC plus a zone's
+// offset) whose nanoseconds would not fit int64 at the ends of the range.
+CivilTime CivilFromUnixSeconds(int64_t secs, int64_t nanos);
 
 // RFC 3339 with optional fractional seconds and "Z" or "+hh:mm"
 // ("2026-01-01T10:00:00.123456789+02:00"). Also accepts a space or lower-case 't'/'z'.

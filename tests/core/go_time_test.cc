@@ -72,6 +72,16 @@ TEST(GoTimeParse, MissingYearIsZeroOrTheYearOfNow) {
   EXPECT_EQ(*ParseGoTime("Jan 02 15:04:05", "Dec 31 00:00:00", promtail), 1672444800LL * kS);
 }
 
+// Found by stage_pipeline_fuzz: a day of year in year 0 was turned into nanoseconds
+// (signed overflow), and day 366 of a common year rolled over into the next year.
+TEST(GoTimeParse, RegressionDayOfYearOutsideNanosecondRange) {
+  EXPECT_EQ(*ParseGoTime("002", "360"), INT64_MIN);  // year 0: clamped like other year-0 times
+  EXPECT_EQ(*ParseGoTime("2006 002", "2024 366"), 1735603200LL * kS);  // 2024-12-31
+  Result<int64_t> common = ParseGoTime("2006 002", "2025 366");
+  ASSERT_FALSE(common.ok());
+  EXPECT_EQ(common.status().message(), "parsing time \"2025 366\": day-of-year out of range");
+}
+
 TEST(GoTimeZone, LoadsZoneinfoAndParsesInLocation) {
   auto ny = TimeZone::Load("America/New_York");
   if (!ny.ok()) GTEST_SKIP() << "no zoneinfo for America/New_York: " << ny.status().ToString();
@@ -141,6 +151,18 @@ TEST(GoTimeFormat, InAZone) {
   AppendGoTime(winter, "2006-01-02 15:04 Z07:00 MST", 1547074080LL * kS, berlin->get());
   EXPECT_EQ(summer, "2019-07-09 23:48:36 +0200 CEST");
   EXPECT_EQ(winter, "2019-01-09 23:48 +01:00 CET");
+}
+
+// Found by stage_pipeline_fuzz: the latest time plus a zone's offset overflowed int64
+// nanoseconds.
+TEST(GoTimeFormat, RegressionEndsOfRangeInAZone) {
+  auto tokyo = TimeZone::Load("Asia/Tokyo");
+  if (!tokyo.ok()) GTEST_SKIP() << "no zoneinfo for Asia/Tokyo: " << tokyo.status().ToString();
+  std::string latest, oldest;
+  AppendGoTime(latest, "Mon 2006-01-02 15:04:05.000000000 MST", INT64_MAX, tokyo->get());
+  AppendGoTime(oldest, "Mon 2006-01-02 15:04:05.000000000 Z07:00", INT64_MIN);
+  EXPECT_EQ(latest, "Sat 2262-04-12 08:47:16.854775807 JST");
+  EXPECT_EQ(oldest, "Tue 1677-09-21 00:12:43.145224192 Z");
 }
 
 TEST(GoTimeFormat, RoundTripsThroughParse) {

@@ -181,6 +181,26 @@ TEST(TimestampStageTest, FudgeAndSkip) {
   EXPECT_EQ(skip.Run("garbage")[0].entry.timestamp_ns, kNow);
 }
 
+// Found by stage_pipeline_fuzz: Unix times past 2262 overflowed int64 nanoseconds, and
+// fudging after the latest representable time overflowed too.
+TEST(TimestampStageTest, RegressionOutOfRangeTimesAndFudge) {
+  for (std::string_view format : {"Unix", "UnixMs", "UnixUs"}) {
+    SCOPED_TRACE(format);
+    StageRunner r(fmt::format("[{{regex: {{expression: '^(?P<ts>\\S+)'}}}}, {{timestamp: {{source: ts, format: {}}}}}]", format),
+                  kNow);
+    ASSERT_TRUE(r.status().ok()) << r.status().ToString();
+    EXPECT_EQ(r.Run("99999999999999999 x")[0].entry.timestamp_ns, kNow);  // fails: read time stays
+  }
+  StageRunner frac("[{regex: {expression: '^(?P<ts>\\S+)'}}, {timestamp: {source: ts, format: Unix}}]", kNow);
+  EXPECT_EQ(frac.Run("9223372036.854775808 x")[0].entry.timestamp_ns, kNow);
+  EXPECT_EQ(frac.Run("9223372036.854775807 x")[0].entry.timestamp_ns, INT64_MAX);
+  EXPECT_EQ(frac.Run("garbage")[0].entry.timestamp_ns, INT64_MAX);  // fudged: stays at the latest
+  EXPECT_EQ(frac.Run("garbage")[0].entry.timestamp_ns, INT64_MAX);
+  StageRunner layout("[{regex: {expression: '^(?P<ts>\\S+)'}}, {timestamp: {source: ts, format: DateOnly}}]", kNow);
+  EXPECT_EQ(layout.Run("2297-12-26")[0].entry.timestamp_ns, INT64_MAX);  // past 2262: clamped
+  EXPECT_EQ(layout.Run("garbage")[0].entry.timestamp_ns, INT64_MAX);
+}
+
 TEST(LabelStagesTest, LabelsStaticAllowDrop) {
   StageRunner r(R"(
 - regex: {expression: '^(?P<level>\w+) (?P<app>\w+)'}
@@ -346,6 +366,9 @@ TEST(StageConfigTest, ErrorsNameKeyAndLine) {
       {"- json:\n    expressions: {a: a}\n    bogus: 1\n", "test.yml:3: pipeline_stages[0].json.bogus: unknown key"},
       {"- json: {expressions: {}}\n", "expressions: must not be empty"},
       {"- json: {expressions: {a: 'b[x'}}\n", "unsupported JMESPath"},
+      // Found by stage_pipeline_fuzz: an index past int64 overflowed while being read.
+      {"- json: {expressions: {a: 'b[99999999999999999999]'}}\n", "index too large"},
+      {"- json: {expressions: {a: 'b[-9223372036854775808]'}}\n", "index too large"},
       {"- regex: {expression: '(a'}\n", "invalid regular expression"},
       {"- regex: {expression: '(a)'}\n", "named capture group"},
       {"- timestamp: {source: t, format: whenever}\n", "neither a known format"},

@@ -23,6 +23,23 @@ namespace {
 
 using Args = std::span<const Value>;
 
+// Functions that build a string from a count (repeat, padding, indent) refuse results longer
+// than this (4x Loki's default max line size): a short template must not take the process's
+// memory.
+constexpr int64_t kMaxBuiltBytes = 1 << 20;
+
+// Go's int64 arithmetic wraps around on overflow.
+int64_t WrapAdd(int64_t x, int64_t y) { return static_cast<int64_t>(static_cast<uint64_t>(x) + static_cast<uint64_t>(y)); }
+int64_t WrapSub(int64_t x, int64_t y) { return static_cast<int64_t>(static_cast<uint64_t>(x) - static_cast<uint64_t>(y)); }
+int64_t WrapMul(int64_t x, int64_t y) { return static_cast<int64_t>(static_cast<uint64_t>(x) * static_cast<uint64_t>(y)); }
+
+// Go's int64(f) on amd64: NaN and values out of range give the most negative int64.
+int64_t FloatToInt(double f) {
+  constexpr double kTwo63 = 9223372036854775808.0;
+  if (!(f >= -kTwo63 && f < kTwo63)) return std::numeric_limits<int64_t>::min();
+  return static_cast<int64_t>(f);
+}
+
 // ---- conversions (sprig's cast.ToInt64 / ToFloat64 / ToString are lenient) ----
 
 std::string Str(const Value& v) {
@@ -55,7 +72,7 @@ int64_t ToInt(const Value& v) {
       return neg ? -out : out;
     }
     case Value::Kind::kInt: return v.int_value();
-    case Value::Kind::kFloat: return static_cast<int64_t>(v.float_value());
+    case Value::Kind::kFloat: return FloatToInt(v.float_value());
     case Value::Kind::kBool: return v.bool_value() ? 1 : 0;
     case Value::Kind::kTime: return 0;
     case Value::Kind::kList: return 0;
@@ -469,6 +486,7 @@ FN(FnAlignLeft) {
   int64_t n = ToInt(a[0]);
   std::string s = Str(a[1]);
   int64_t l = static_cast<int64_t>(RuneCount(s));
+  if (n > kMaxBuiltBytes) return InvalidArgument("alignment width too large");
   if (n < 0 || n == l) {
     out = Value::String(std::move(s));
   } else if (n > l) {
@@ -485,6 +503,7 @@ FN(FnAlignRight) {
   int64_t n = ToInt(a[0]);
   std::string s = Str(a[1]);
   int64_t l = static_cast<int64_t>(RuneCount(s));
+  if (n > kMaxBuiltBytes) return InvalidArgument("alignment width too large");
   if (n < 0 || n == l) {
     out = Value::String(std::move(s));
   } else if (n > l) {
@@ -581,16 +600,26 @@ FN(FnSubstr) {
 FN(FnContains) { UNUSED_D; out = Value::Bool(Str(a[1]).find(Str(a[0])) != std::string::npos); return Status::Ok(); }
 FN(FnHasPrefix) { UNUSED_D; out = Value::Bool(Str(a[1]).starts_with(Str(a[0]))); return Status::Ok(); }
 FN(FnHasSuffix) { UNUSED_D; out = Value::Bool(Str(a[1]).ends_with(Str(a[0]))); return Status::Ok(); }
+// The padding of indent / nindent: `width` spaces before each line of `s`.
+Status IndentPad(const Value& width, const std::string& s, std::string& pad) {
+  int64_t n = std::max<int64_t>(0, ToInt(width));
+  double lines = static_cast<double>(std::count(s.begin(), s.end(), '\n')) + 1;
+  if (static_cast<double>(n) * lines > kMaxBuiltBytes) return InvalidArgument("indent width too large");
+  pad.assign(static_cast<size_t>(n), ' ');
+  return Status::Ok();
+}
 FN(FnIndent) {
   UNUSED_D;
-  std::string pad(static_cast<size_t>(std::max<int64_t>(0, ToInt(a[0]))), ' ');
-  out = Value::String(pad + ReplaceAll(Str(a[1]), "\n", "\n" + pad, -1));
+  std::string s = Str(a[1]), pad;
+  REMEDIATOR_RETURN_IF_ERROR(IndentPad(a[0], s, pad));
+  out = Value::String(pad + ReplaceAll(s, "\n", "\n" + pad, -1));
   return Status::Ok();
 }
 FN(FnNindent) {
   UNUSED_D;
-  std::string pad(static_cast<size_t>(std::max<int64_t>(0, ToInt(a[0]))), ' ');
-  out = Value::String("\n" + pad + ReplaceAll(Str(a[1]), "\n", "\n" + pad, -1));
+  std::string s = Str(a[1]), pad;
+  REMEDIATOR_RETURN_IF_ERROR(IndentPad(a[0], s, pad));
+  out = Value::String("\n" + pad + ReplaceAll(s, "\n", "\n" + pad, -1));
   return Status::Ok();
 }
 FN(FnRepeat) {
@@ -598,8 +627,13 @@ FN(FnRepeat) {
   int64_t n = ToInt(a[0]);
   std::string s = Str(a[1]), o;
   if (n < 0) return InvalidArgument("strings: negative Repeat count");
-  if (static_cast<double>(n) * static_cast<double>(s.size()) > 1e7) return InvalidArgument("repeat count too large");
-  for (int64_t i = 0; i < n; ++i) o += s;
+  if (static_cast<double>(n) * static_cast<double>(s.size()) > kMaxBuiltBytes) {
+    return InvalidArgument("repeat count too large");
+  }
+  const size_t total = static_cast<size_t>(n) * s.size();
+  o.reserve(total);
+  if (total > 0) o = s;
+  while (o.size() < total) o.append(o, 0, std::min(o.size(), total - o.size()));  // doubling
   out = Value::String(std::move(o));
   return Status::Ok();
 }
@@ -609,15 +643,15 @@ FN(FnFloat64) { UNUSED_D; out = Value::Float(ToFloat(a[0])); return Status::Ok()
 FN(FnAdd) {
   UNUSED_D;
   int64_t s = 0;
-  for (const Value& v : a) s += ToInt(v);
+  for (const Value& v : a) s = WrapAdd(s, ToInt(v));
   out = Value::Int(s);
   return Status::Ok();
 }
-FN(FnSub) { UNUSED_D; out = Value::Int(ToInt(a[0]) - ToInt(a[1])); return Status::Ok(); }
+FN(FnSub) { UNUSED_D; out = Value::Int(WrapSub(ToInt(a[0]), ToInt(a[1]))); return Status::Ok(); }
 FN(FnMul) {
   UNUSED_D;
   int64_t s = 1;
-  for (const Value& v : a) s *= ToInt(v);
+  for (const Value& v : a) s = WrapMul(s, ToInt(v));
   out = Value::Int(s);
   return Status::Ok();
 }
@@ -625,14 +659,15 @@ FN(FnDiv) {
   UNUSED_D;
   int64_t b = ToInt(a[1]);
   if (b == 0) return InvalidArgument("runtime error: integer divide by zero");
-  out = Value::Int(ToInt(a[0]) / b);
+  // Go: the most negative int64 divided by -1 is itself (it wraps), not a trap.
+  out = Value::Int(b == -1 ? WrapSub(0, ToInt(a[0])) : ToInt(a[0]) / b);
   return Status::Ok();
 }
 FN(FnMod) {
   UNUSED_D;
   int64_t b = ToInt(a[1]);
   if (b == 0) return InvalidArgument("runtime error: integer divide by zero");
-  out = Value::Int(ToInt(a[0]) % b);
+  out = Value::Int(b == -1 ? 0 : ToInt(a[0]) % b);
   return Status::Ok();
 }
 FN(FnAddf) {
@@ -1108,7 +1143,7 @@ void AppendGoSprintf(std::string& out, std::string_view f, std::span<const Value
     auto read_num = [&](int& dst) {
       if (i < f.size() && f[i] == '*') {
         ++i;
-        if (argi < args.size()) dst = static_cast<int>(ToInt(args[argi++]));
+        if (argi < args.size()) dst = static_cast<int>(std::clamp<int64_t>(ToInt(args[argi++]), -1000000, 1000000));
         return;
       }
       int v = 0;

@@ -648,9 +648,10 @@ enum class Flow { kNormal, kBreak, kContinue };
 class Executor {
  public:
   Executor(const TemplateData& data, const ParseOptions& options, std::string& out)
-      : data_(data), options_(options), out_(out) {}
+      : data_(data), options_(options), out_(out), out_start_(out.size()) {}
 
   Status Run(const Node& n, const Dot& dot, Flow& flow) {
+    REMEDIATOR_RETURN_IF_ERROR(Step());
     switch (n.kind) {
       case Node::Kind::kList:
         for (const Node& c : n.list) {
@@ -722,6 +723,7 @@ class Executor {
         vars_.emplace_back(n.pipe.decl[0], key);
         vars_.emplace_back(n.pipe.decl[1], elem);
       }
+      REMEDIATOR_RETURN_IF_ERROR(Step());  // an empty body runs no node
       Dot d{false, elem};
       Flow f = Flow::kNormal;
       REMEDIATOR_RETURN_IF_ERROR(RunList(n.list, d, f));
@@ -767,6 +769,16 @@ class Executor {
 
   Status Exec(std::string msg) const {
     return InvalidArgument("template: executing: " + msg);
+  }
+
+  // Bounds one execution: the template (from a query or a config) may loop long or build a
+  // huge output from a short input.
+  Status Step() {
+    if (++steps_ > kMaxExecSteps) return Exec(fmt::format("stopped after {} steps", kMaxExecSteps));
+    if (out_.size() - out_start_ > kMaxOutputBytes) {
+      return Exec(fmt::format("output longer than {} bytes", kMaxOutputBytes));
+    }
+    return Status::Ok();
   }
 
   Status EvalPipe(const Pipe& p, const Dot& dot, Value& result) {
@@ -908,6 +920,8 @@ class Executor {
   const TemplateData& data_;
   const ParseOptions& options_;
   std::string& out_;
+  const size_t out_start_;  // out_'s size before this execution
+  int64_t steps_ = 0;
   std::vector<std::pair<std::string, Value>> vars_;
   bool flow_break_ = false;
 };

@@ -47,14 +47,19 @@ struct ParseOptions {
 
 class Node;
 
+// Limits of one Execute call, so that no template runs unbounded in time or memory.
+inline constexpr int64_t kMaxExecSteps = 100'000;
+inline constexpr size_t kMaxOutputBytes = 16 << 20;
+
 class Template {
  public:
   // Parses the template. Errors read like Go's: `template: line:1: unclosed action`,
   // `template: line:1: function "x" not defined`.
   static Result<Template> Parse(std::string_view text, ParseOptions options = {});
 
-  // Appends the output to `out`. On an execution error (a function failing, a bad argument)
-  // returns the error; `out` then holds the partial output.
+  // Appends the output to `out`. On an execution error (a function failing, a bad argument,
+  // more than kMaxExecSteps actions and loop iterations, or more than kMaxOutputBytes of
+  // output) returns the error; `out` then holds the partial output.
   Status Execute(const TemplateData& data, std::string& out) const;
 
   // When the template is exactly `{{.name}}` (with optional spaces), the field name: callers

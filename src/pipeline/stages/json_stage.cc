@@ -6,6 +6,7 @@
 #include <array>
 #include <charconv>
 #include <cstring>
+#include <limits>
 #include <span>
 
 #if defined(__SSE2__)
@@ -76,7 +77,12 @@ Result<std::vector<PathStep>> ParsePath(std::string_view e) {
       ++i;
     }
     if (i >= e.size() || !std::isdigit(static_cast<unsigned char>(e[i]))) return bad("expected an index");
-    while (i < e.size() && std::isdigit(static_cast<unsigned char>(e[i]))) s.index = s.index * 10 + (e[i++] - '0');
+    while (i < e.size() && std::isdigit(static_cast<unsigned char>(e[i]))) {
+      int digit = e[i] - '0';
+      if (s.index > (std::numeric_limits<int64_t>::max() - digit) / 10) return bad("index too large");
+      s.index = s.index * 10 + digit;
+      ++i;
+    }
     if (neg) s.index = -s.index;
     if (i >= e.size() || e[i] != ']') return bad("expected ]");
     ++i;

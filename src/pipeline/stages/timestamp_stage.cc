@@ -3,6 +3,7 @@
 // On failure, action_on_failure `fudge` (default) uses the last good time of the same label
 // set plus 1ns, `skip` keeps the read time.
 #include <charconv>
+#include <limits>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -41,6 +42,13 @@ bool ParseInt(std::string_view s, int64_t& out) {
   if (*b == '+') ++b;
   auto r = std::from_chars(b, e, out);
   return r.ec == std::errc() && r.ptr == e;
+}
+
+// out = v * mult + add; false when that leaves the int64 nanoseconds we can represent
+// (Promtail would wrap around silently).
+bool ScaleToNanos(int64_t v, int64_t mult, int64_t add, int64_t& out) {
+  int64_t scaled = 0;
+  return !__builtin_mul_overflow(v, mult, &scaled) && !__builtin_add_overflow(scaled, add, &out);
 }
 
 Parser MakeParser(const std::string& format) {
@@ -84,13 +92,10 @@ bool Parse(const Parser& p, std::string_view s, const TimeZone* zone, int64_t no
         int64_t sec = 0, f = 0;
         if (frac.size() > 9 || !ParseInt(s.substr(0, dot), sec) || !ParseInt(frac, f) || f < 0) return false;
         for (size_t i = frac.size(); i < 9; ++i) f *= 10;
-        out = sec * kNanosPerSecond + f;  // Go's time.Unix(sec, ns) adds ns as is
-        return true;
+        return ScaleToNanos(sec, kNanosPerSecond, f, out);  // Go's time.Unix(sec, ns) adds ns as is
       }
       int64_t sec = 0;
-      if (!ParseInt(s, sec)) return false;
-      out = sec * kNanosPerSecond;
-      return true;
+      return ParseInt(s, sec) && ScaleToNanos(sec, kNanosPerSecond, 0, out);
     }
     case Format::kUnixMs:
     case Format::kUnixUs:
@@ -99,8 +104,7 @@ bool Parse(const Parser& p, std::string_view s, const TimeZone* zone, int64_t no
       if (!ParseInt(s, v)) return false;
       int64_t mult = p.format == Format::kUnixMs ? kNanosPerMilli
                      : p.format == Format::kUnixUs ? kNanosPerMicro : 1;
-      out = v * mult;
-      return true;
+      return ScaleToNanos(v, mult, 0, out);
     }
     case Format::kRfc3339: {
       Result<int64_t> t = ParseRfc3339(s);
@@ -121,6 +125,10 @@ bool Parse(const Parser& p, std::string_view s, const TimeZone* zone, int64_t no
   }
   return false;
 }
+
+// The time after `t` for a line that failed to parse; the latest time there is stays put
+// (a far-future date parses to it).
+int64_t Fudged(int64_t t) { return t < std::numeric_limits<int64_t>::max() ? t + 1 : t; }
 
 uint64_t HashLabels(const Labels& labels) {
   uint64_t h = 1469598103934665603ull;
@@ -166,10 +174,9 @@ class TimestampStage final : public Stage {
     CountStageError(ctx_);
     if (fudge_) {
       if (current_valid_ && current_labels_ == e.entry.labels) {
-        e.entry.timestamp_ns = ++current_ts_;
+        e.entry.timestamp_ns = current_ts_ = Fudged(current_ts_);
       } else if (auto it = last_.find(HashLabels(e.entry.labels)); it != last_.end()) {
-        it->second += 1;
-        e.entry.timestamp_ns = it->second;
+        e.entry.timestamp_ns = it->second = Fudged(it->second);
       }
     }
     return StageResult::kContinue;

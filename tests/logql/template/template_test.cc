@@ -138,6 +138,33 @@ TEST(TemplateTest, ExecErrors) {
   EXPECT_NE(Render("{{ unixToTime \"123\" }}", d).find("EXEC:"), std::string::npos);
 }
 
+// Found by stage_pipeline_fuzz: integer overflow (undefined behaviour, Go wraps), float to
+// int conversion out of range, and templates that looped or allocated without bound.
+TEST(TemplateTest, RegressionArithmeticWrapsLikeGo) {
+  MapData d;
+  EXPECT_EQ(Render("{{ add 9223372036854775807 1 }}", d), "-9223372036854775808");
+  EXPECT_EQ(Render("{{ sub -9223372036854775808 1 }}", d), "9223372036854775807");
+  EXPECT_EQ(Render("{{ mul 9223372036854775807 2 }}", d), "-2");
+  EXPECT_EQ(Render("{{ div -9223372036854775808 -1 }}", d), "-9223372036854775808");
+  EXPECT_EQ(Render("{{ mod -9223372036854775808 -1 }}", d), "0");
+  EXPECT_EQ(Render("{{ int 1e300 }} {{ int -1e300 }} {{ int 42.9 }}", d),
+            "-9223372036854775808 -9223372036854775808 42");
+}
+
+TEST(TemplateTest, RegressionExecutionIsBounded) {
+  MapData d;
+  EXPECT_NE(Render("{{ range $i := 2000000000 }}{{ end }}", d).find("stopped after 100000 steps"), std::string::npos);
+  EXPECT_NE(Render("{{ range 1000 }}{{ range 1000 }}x{{ end }}{{ end }}", d).find("EXEC:"), std::string::npos);
+  EXPECT_NE(Render("{{ range 20 }}{{ repeat 1000000 \"x\" }}{{ end }}", d).find("output longer than"),
+            std::string::npos);
+  EXPECT_NE(Render("{{ alignLeft 9000000000000 \"x\" }}", d).find("too large"), std::string::npos);
+  EXPECT_NE(Render("{{ alignRight 9000000000000 \"x\" }}", d).find("too large"), std::string::npos);
+  EXPECT_NE(Render("{{ indent 9000000000000 \"x\" }}", d).find("too large"), std::string::npos);
+  EXPECT_NE(Render("{{ nindent 600000 \"a\\nb\" }}", d).find("too large"), std::string::npos);
+  EXPECT_EQ(Render("{{ printf \"%*d\" 9000000000 1 | len }}", d), "1000000");
+  EXPECT_EQ(Render("{{ repeat 3 \"ab\" }}|{{ repeat 0 \"ab\" }}|{{ alignLeft 3 \"a\" }}|", d), "ababab||a  |");
+}
+
 TEST(TemplateTest, MissingKeyDefault) {
   MapData d;
   auto t = Template::Parse("{{.x}}", ParseOptions{.missing_key_zero = false});
