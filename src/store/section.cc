@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 
 #include <fmt/format.h>
 
@@ -346,9 +347,30 @@ Status Decompress(std::string_view in, size_t max_size, std::string& out) {
   if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN || size > max_size) {
     return DataLoss("zstd: bad frame header");
   }
-  out.resize(size);
-  const size_t n = ZSTD_decompress(out.data(), out.size(), in.data(), in.size());
-  if (ZSTD_isError(n) || n != size) return DataLoss(fmt::format("zstd: {}", ZSTD_getErrorName(n)));
+  // The size comes from the (maybe damaged) frame header: grow the output as the frame
+  // yields bytes instead of allocating it whole, so a few bytes of a torn WAL cannot make
+  // recovery allocate and zero max_size bytes.
+  std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx*)> dctx(ZSTD_createDCtx(), ZSTD_freeDCtx);
+  if (dctx == nullptr) return Internal("zstd: out of memory");
+  // Streaming allocates a buffer of the frame's window (its whole size for a one-segment
+  // frame); the writer's frames (level -1) have windows of 512 KiB at most.
+  ZSTD_DCtx_setParameter(dctx.get(), ZSTD_d_windowLogMax, 24);
+  ZSTD_inBuffer input{in.data(), in.size(), 0};
+  size_t produced = 0;
+  out.clear();
+  for (;;) {
+    if (produced == out.size()) out.resize(std::min<uint64_t>(size, std::max<size_t>(2 * out.size(), 1u << 20)));
+    const size_t consumed = input.pos;
+    ZSTD_outBuffer output{out.data(), out.size(), produced};
+    const size_t left = ZSTD_decompressStream(dctx.get(), &output, &input);
+    if (ZSTD_isError(left)) return DataLoss(fmt::format("zstd: {}", ZSTD_getErrorName(left)));
+    const bool progress = output.pos > produced || input.pos > consumed;
+    produced = output.pos;
+    if (left == 0) break;  // the frame is complete
+    if (!progress) return DataLoss("zstd: truncated frame");  // out of input, or of room
+  }
+  if (produced != size || input.pos != input.size) return DataLoss("zstd: frame size does not match");
+  out.resize(produced);
   return Status::Ok();
 }
 

@@ -198,7 +198,8 @@ class SectionCompressor {
 
 // zstd, with the given level.
 Status Compress(std::string_view in, int level, std::string& out);
-// DataLoss when the input is not a valid zstd frame or inflates beyond `max_size`.
+// DataLoss when the input is not a valid zstd frame or inflates beyond `max_size`. Memory
+// follows what the frame inflates to, not the size its header claims.
 Status Decompress(std::string_view in, size_t max_size, std::string& out);
 
 }  // namespace remediator::store

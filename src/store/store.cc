@@ -284,6 +284,11 @@ Status Store::Recover() {
     newest_checkpoints = (*block)->index().checkpoints;
     AddBlock(seq, std::move(block).value());
   }
+  if (!ro && max_block == UINT64_MAX) {
+    // Not a name this store makes (it takes 2^64 seals): the WAL after it would wrap around
+    // to 0, below the blocks, and the next start would delete it as obsolete.
+    return FailedPrecondition(BlockPath(max_block) + ": no sequence number is left after it");
+  }
   for (const Checkpoint& c : newest_checkpoints) checkpoints_[c.source] = c;
   uint64_t wal_seq = max_block + 1, wal_size = 0;
   for (uint64_t seq : wal_seqs) {
@@ -590,6 +595,8 @@ void Store::DiscardOpenBlock() {
 
 Status Store::OpenBlockLocked() {
   if (open_block_ != nullptr) return Status::Ok();
+  // Block UINT64_MAX would leave no number for the WAL after it (see Recover).
+  if (wal_seq_ == UINT64_MAX) return FailedPrecondition("store: no sequence number is left for a block");
   open_block_ = std::make_unique<BlockWriter>(options_.zstd_level, options_.json_columns);
   if (Status st = open_block_->Open(BlockPath(wal_seq_) + std::string(kTempSuffix)); !st.ok()) {
     DiscardOpenBlock();

@@ -14,6 +14,9 @@
 #include <gtest/gtest.h>
 
 #include "store/file_util.h"
+#include "store/framing.h"
+#include "store/log_format.h"
+#include "store/section.h"
 #include "store/store.h"
 #include "store/store_test_util.h"
 
@@ -261,6 +264,71 @@ TEST(RecoveryTest, SigkillMidWriteLosesNothingCommittedAndDuplicatesNothing) {
     ASSERT_EQ(static_cast<int64_t>(got.size()), cp->offset);
     for (size_t i = 0; i < got.size(); ++i) ASSERT_EQ(got[i].ts, static_cast<int64_t>(i));
   }
+}
+
+// store_open_fuzz: a WAL frame of a few bytes whose zstd header declares 256 MiB made
+// recovery allocate and zero all of it (seconds under ASan, 256 MiB of RSS) before finding
+// the frame empty. It is a torn tail like any other, and memory follows what decompresses.
+TEST(RecoveryTest, CompressedRecordDeclaringAHugeSizeIsCutWithoutAllocatingIt) {
+  // zstd frame: magic, single segment with a 4-byte content size (256 MiB), one empty raw block.
+  const std::string bomb("\x28\xb5\x2f\xfd\xa0\x00\x00\x00\x10\x01\x00\x00", 12);
+  std::string out;
+  EXPECT_EQ(Decompress(bomb, kMaxRecordSize, out).code(), StatusCode::kDataLoss);
+  EXPECT_LT(out.capacity(), 4u << 20);
+  // Records bigger than the first buffer (and than a one-segment frame) still decompress.
+  std::string big(3 << 20, 'x');
+  for (size_t i = 0; i < big.size(); i += 7) big[i] = static_cast<char>('a' + i % 26);
+  std::string compressed;
+  ASSERT_TRUE(Compress(big, kWalZstdLevel, compressed).ok());  // as the WAL writes them
+  ASSERT_TRUE(Decompress(compressed, kMaxRecordSize, out).ok());
+  EXPECT_TRUE(out == big);
+  EXPECT_EQ(Decompress(compressed, big.size() - 1, out).code(), StatusCode::kDataLoss);
+  EXPECT_EQ(Decompress(std::string_view(compressed).substr(0, compressed.size() - 1), kMaxRecordSize, out).code(),
+            StatusCode::kDataLoss);
+
+  TempDir src, dir;
+  const WalImage img = MakeWal(src.path(), 2);
+  std::string wal = img.bytes;
+  AppendFramed(wal, std::string(1, static_cast<char>(WalRecordType::kCompressed)) + bomb);
+  WriteFile(dir.path() + "/wal-0000000000000001.log", wal);
+  EXPECT_EQ(CheckPrefix(dir.path()), 2);
+}
+
+// store_open_fuzz: a block file named blk-ffffffffffffffff.blk made the next WAL number wrap
+// around to 0: the store opened, wrote its WAL and next block below that block, and lost
+// them (deleted as obsolete, or its checkpoints shadowed by the older block's) at the next
+// start. Such a store is refused; one that reaches the last number refuses to seal.
+TEST(RecoveryTest, NoSequenceNumberWrapsAroundPastTheLast) {
+  TempDir dir;
+  {
+    StoreOptions o;
+    o.dir = dir.path();
+    auto store = Store::Open(o).value();
+    ASSERT_TRUE(store->Append(std::vector{Entry(kA, 1, "one")}).ok());
+    ASSERT_TRUE(store->Close().ok());
+  }
+  const std::string blk = FileWith(dir.path(), ".blk");
+  const std::string image = ReadWholeFile(blk).value();
+  StoreOptions o;
+  o.dir = dir.path();
+  WriteFile(dir.path() + "/blk-ffffffffffffffff.blk", image);
+  auto refused = Store::Open(o);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kFailedPrecondition) << refused.status().ToString();
+  // The last number is left for the WAL: appends go there, sealing fails, nothing is lost.
+  fs::rename(dir.path() + "/blk-ffffffffffffffff.blk", dir.path() + "/blk-fffffffffffffffe.blk");
+  {
+    auto store = Store::Open(o).value();
+    const std::vector<Checkpoint> cps = {{"f", "id", 7}};
+    ASSERT_TRUE(store->Append(std::vector{Entry(kB, 2, "two")}, cps).ok());
+    EXPECT_EQ(store->Seal().code(), StatusCode::kFailedPrecondition);
+    EXPECT_FALSE(store->Close().ok());
+  }
+  EXPECT_TRUE(fs::exists(dir.path() + "/wal-ffffffffffffffff.log"));
+  auto store = Store::Open(o).value();
+  EXPECT_EQ(SelectAll(*store, {}).size(), 3u);  // "one" twice (the copied block), "two"
+  const auto cp = store->GetCheckpoint("f");
+  EXPECT_EQ(cp.has_value() ? cp->offset : 0, 7);
 }
 
 }  // namespace
