@@ -68,6 +68,15 @@ WalImage MakeWal(const std::string& dir, int n, const std::string& pad = "") {
   return img;
 }
 
+// A store in `dir` holding one entry of kA, sealed into a block (by Close).
+void WriteOneSealedEntry(const std::string& dir) {
+  StoreOptions o;
+  o.dir = dir;
+  auto store = Store::Open(o).value();
+  ASSERT_TRUE(store->Append(std::vector{Entry(kA, 1, "one")}).ok());
+  ASSERT_TRUE(store->Close().ok());
+}
+
 // Reopens `dir` and checks it holds exactly batches 0..k-1 and checkpoint k, for some k.
 int CheckPrefix(const std::string& dir, const std::string& pad = "") {
   StoreOptions o;
@@ -195,13 +204,7 @@ TEST(RecoveryTest, DamagedBlockIsSetAsideAndNeverCrashes) {
 
 TEST(RecoveryTest, LeftoversOfAnInterruptedSealAreCleanedUp) {
   TempDir dir;
-  {
-    StoreOptions o;
-    o.dir = dir.path();
-    auto store = Store::Open(o).value();
-    ASSERT_TRUE(store->Append(std::vector{Entry(kA, 1, "one")}).ok());
-    ASSERT_TRUE(store->Close().ok());
-  }
+  ASSERT_NO_FATAL_FAILURE(WriteOneSealedEntry(dir.path()));
   // A crash after the block was renamed but before the old WAL was deleted: that WAL is
   // obsolete and must not be replayed again. And a half-written block (.tmp) is dropped.
   const std::string blk = FileWith(dir.path(), ".blk");
@@ -300,13 +303,7 @@ TEST(RecoveryTest, CompressedRecordDeclaringAHugeSizeIsCutWithoutAllocatingIt) {
 // start. Such a store is refused; one that reaches the last number refuses to seal.
 TEST(RecoveryTest, NoSequenceNumberWrapsAroundPastTheLast) {
   TempDir dir;
-  {
-    StoreOptions o;
-    o.dir = dir.path();
-    auto store = Store::Open(o).value();
-    ASSERT_TRUE(store->Append(std::vector{Entry(kA, 1, "one")}).ok());
-    ASSERT_TRUE(store->Close().ok());
-  }
+  ASSERT_NO_FATAL_FAILURE(WriteOneSealedEntry(dir.path()));
   const std::string blk = FileWith(dir.path(), ".blk");
   const std::string image = ReadWholeFile(blk).value();
   StoreOptions o;

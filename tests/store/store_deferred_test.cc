@@ -54,6 +54,14 @@ std::vector<LogEntry> BigBatch(int k) {
   return batch;
 }
 
+// Waits for the child `pid` (which checked its own steps) and expects its exit code 0.
+void ExpectExitedWithZero(pid_t pid) {
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  ASSERT_EQ(WEXITSTATUS(status), 0);
+}
+
 size_t CountFiles(const std::string& dir, std::string_view ext) {
   size_t n = 0;
   for (auto& f : std::filesystem::directory_iterator(dir)) n += f.path().extension() == ext;
@@ -247,10 +255,7 @@ TEST_P(StoreDeferredCrashTest, CrashLosesTheOpenBlockWithItsCheckpoints) {
     }
     ::_exit(CountFiles(o.dir, ".tmp") == 1 ? 0 : 6);  // no Close, no destructor: as kill -9
   }
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  ASSERT_TRUE(WIFEXITED(status));
-  ASSERT_EQ(WEXITSTATUS(status), 0);
+  ASSERT_NO_FATAL_FAILURE(ExpectExitedWithZero(pid));
   auto store = Store::Open(o).value();
   EXPECT_EQ(store->GetCheckpoint("file")->offset, 1);
   const std::vector<Got> all = SelectAll(*store, {});
@@ -368,10 +373,7 @@ TEST(StoreDeferredBacklogTest, CrashLosesTheUnloggedBatchesWithTheirCheckpoints)
     const StoreStats stats = (*store)->Stats();
     ::_exit(stats.head_entries == 60 && stats.wal_bytes == wal_bytes ? 0 : 6);  // no Close, no destructor: as kill -9
   }
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  ASSERT_TRUE(WIFEXITED(status));
-  ASSERT_EQ(WEXITSTATUS(status), 0);
+  ASSERT_NO_FATAL_FAILURE(ExpectExitedWithZero(pid));
   auto store = Store::Open(o).value();
   EXPECT_EQ(store->GetCheckpoint("file")->offset, 1);
   const std::vector<Got> all = SelectAll(*store, {});
